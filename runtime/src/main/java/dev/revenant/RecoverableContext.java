@@ -1,0 +1,60 @@
+package dev.revenant;
+
+import akka.actor.typed.ActorRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import java.util.UUID;
+import org.slf4j.Logger;
+
+/**
+ * What a {@link MessageHandler} may use besides its state and message.
+ *
+ * <p>Outputs ({@link #reply}, {@link #send}, timers) are held until the message is durable in the
+ * journal and are released in the order the handler produced them; if the handler throws or the
+ * write fails they are never released, and during recovery they are suppressed. Values that
+ * differ between runs ({@link #now}, {@link #random}, {@link #newId}) come from the logged
+ * envelope, so recovery computes exactly the same state.
+ *
+ * @param <M> the actor's message type
+ */
+public interface RecoverableContext<M> {
+
+  /** The entity type name given to {@link Recoverable#define}. */
+  String entityType();
+
+  /** The entity id given to {@link RecoverableBehavior#create}. */
+  String entityId();
+
+  /** The journal sequence number this message has (1 for the first message ever logged). */
+  long sequenceNr();
+
+  /** The time the message was received, as logged with it: the same on replay. */
+  Instant now();
+
+  /** A random generator seeded from the logged envelope: the same sequence on replay. */
+  Random random();
+
+  /** A UUID derived from the logged envelope: the same ids, in the same order, on replay. */
+  UUID newId();
+
+  /** Sends {@code reply} to {@code replyTo} once this message is durable. */
+  <R> void reply(ActorRef<R> replyTo, R reply);
+
+  /** Sends {@code message} to {@code target} once this message is durable. */
+  <T> void send(ActorRef<T> target, T message);
+
+  /**
+   * Delivers {@code message} to this actor after {@code delay}, once this message is durable.
+   * The timer is part of the recoverable state: after a crash it is re-armed for what is left of
+   * its delay (or fires at once if that has passed). Scheduling again under the same key
+   * replaces the earlier timer. The delivered message is logged like any other.
+   */
+  void startSingleTimer(String key, M message, Duration delay);
+
+  /** Cancels the timer with this key, if any; takes effect with this message. */
+  void cancelTimer(String key);
+
+  /** A logger for the handler: it writes nothing while the entity replays its journal. */
+  Logger log();
+}

@@ -1,0 +1,89 @@
+package dev.revenant.internal;
+
+import dev.revenant.CheckpointPolicy;
+import dev.revenant.MessageHandler;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Everything {@code build()} validated about one recoverable actor: immutable and shared by all
+ * of its entities.
+ */
+public final class EntityDefinition<M, S> {
+  private final String entityType;
+  private final Class<M> messageType;
+  private final S initialState;
+  private final Map<Class<?>, MessageHandler<M, S, ? extends M>> handlers;
+  private final Optional<CheckpointPolicy> checkpointPolicy;
+  private final Map<Class<?>, MessageHandler<M, S, ? extends M>> resolved =
+      new ConcurrentHashMap<>();
+  private final AtomicBoolean initialStateChecked = new AtomicBoolean();
+
+  /**
+   * @param handlers by message class, in registration order
+   * @param checkpointPolicy empty: use {@code revenant.checkpoint.*} from the configuration
+   */
+  public EntityDefinition(
+      String entityType,
+      Class<M> messageType,
+      S initialState,
+      Map<Class<?>, MessageHandler<M, S, ? extends M>> handlers,
+      Optional<CheckpointPolicy> checkpointPolicy) {
+    this.entityType = entityType;
+    this.messageType = messageType;
+    this.initialState = initialState;
+    this.handlers = new LinkedHashMap<>(handlers);
+    this.checkpointPolicy = checkpointPolicy;
+  }
+
+  public String entityType() {
+    return entityType;
+  }
+
+  public Class<M> messageType() {
+    return messageType;
+  }
+
+  public S initialState() {
+    return initialState;
+  }
+
+  public Optional<CheckpointPolicy> checkpointPolicy() {
+    return checkpointPolicy;
+  }
+
+  /** True the first time only: the first entity to start checks the initial state. */
+  boolean claimInitialStateCheck() {
+    return initialStateChecked.compareAndSet(false, true);
+  }
+
+  /** The persistence id of one entity: {@code <entity type>|<entity id>}. */
+  public String persistenceId(String entityId) {
+    return entityType + "|" + entityId;
+  }
+
+  /**
+   * The handler for a message's class: the one registered for the class itself or else for the
+   * first registered supertype. Null if there is none.
+   */
+  @SuppressWarnings("unchecked")
+  public MessageHandler<M, S, M> handlerFor(Class<?> messageClass) {
+    return (MessageHandler<M, S, M>) resolved.computeIfAbsent(messageClass, this::lookup);
+  }
+
+  private MessageHandler<M, S, ? extends M> lookup(Class<?> c) {
+    MessageHandler<M, S, ? extends M> direct = handlers.get(c);
+    if (direct != null) {
+      return direct;
+    }
+    for (Map.Entry<Class<?>, MessageHandler<M, S, ? extends M>> e : handlers.entrySet()) {
+      if (e.getKey().isAssignableFrom(c)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+}

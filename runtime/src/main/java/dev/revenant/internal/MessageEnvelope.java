@@ -1,0 +1,20 @@
+package dev.revenant.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * The journaled "event": a message as the entity received it, with everything its handler may
+ * ask the context for that differs between runs, so replay computes the same state.
+ *
+ * @param message the user's message
+ * @param receivedAtMillis receive time, returned by {@code context.now()}
+ * @param seed seed of {@code context.random()} and {@code context.newId()}
+ * @param timerKey the key of the durable timer that delivered the message, or null
+ */
+public record MessageEnvelope(
+    @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) Object message,
+    long receivedAtMillis,
+    long seed,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String timerKey)
+    implements InternalSerializable {}

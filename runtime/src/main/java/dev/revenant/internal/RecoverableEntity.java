@@ -1,0 +1,379 @@
+package dev.revenant.internal;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PreRestart;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.eventstream.EventStream;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Adapter;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.RecoveryFailed;
+import akka.persistence.typed.SnapshotFailed;
+import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.Effect;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
+import akka.persistence.typed.javadsl.SnapshotCountRetentionCriteria;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializers;
+import dev.revenant.CheckpointPolicy;
+import dev.revenant.MessageHandler;
+import dev.revenant.RecoveryReport;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import scala.util.Try;
+
+/**
+ * One recoverable entity on top of akka-persistence-typed. The journaled event is the
+ * {@link MessageEnvelope}; the handler runs before the write on a tentative state, and its new
+ * state and outputs take effect only once the write succeeded.
+ *
+ * <p>Group commit: a message is handled at once and joins the pending batch; the first message
+ * of a batch sends {@link Flush} to self, which arrives behind every message already queued, so
+ * all of them are written together in one atomic journal write. Messages that arrive during the
+ * write are stashed by Akka and form the next batch.
+ */
+public final class RecoverableEntity<M, S>
+    extends EventSourcedBehavior<Object, MessageEnvelope, EntityState> {
+
+  /** Self message: write the pending batch. Never leaves the entity, never serialized. */
+  enum Flush { INSTANCE }
+
+  /** Self message from a durable timer. Never leaves the entity, never serialized. */
+  record TimerFired(String key) {}
+
+  /** A handled message waiting for its write, with the state after it and its outputs. */
+  private record Pending(MessageEnvelope envelope, EntityState after, List<Output> outputs) {}
+
+  private final EntityDefinition<M, S> definition;
+  private final String entityId;
+  private final ActorContext<Object> context;
+  private final TimerScheduler<Object> timers;
+  private final RevenantSettings settings;
+  private final CheckpointPolicy checkpointPolicy;
+  private final Serialization serialization;
+
+  private final List<Pending> pending = new ArrayList<>();
+  private EntityState tentative;
+  private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+
+  private long recoveryStartNanos = System.nanoTime();
+  private long replayed;
+
+  /** The behaviour of one entity, as handed to users. */
+  public static <M, S> Behavior<M> create(EntityDefinition<M, S> definition, String entityId) {
+    Behavior<Object> behavior =
+        Behaviors.setup(
+            ctx ->
+                Behaviors.withTimers(
+                    timers -> {
+                      RevenantSettings settings =
+                          RevenantSettingsExtension.get(ctx.getSystem()).settings();
+                      return new RecoverableEntity<>(definition, entityId, ctx, timers, settings);
+                    }));
+    return behavior.narrow();
+  }
+
+  private RecoverableEntity(
+      EntityDefinition<M, S> definition,
+      String entityId,
+      ActorContext<Object> context,
+      TimerScheduler<Object> timers,
+      RevenantSettings settings) {
+    super(
+        PersistenceId.ofUniqueId(definition.persistenceId(entityId)),
+        SupervisorStrategy.restartWithBackoff(
+            settings.minBackoff(), settings.maxBackoff(), settings.randomFactor()));
+    this.definition = definition;
+    this.entityId = entityId;
+    this.context = context;
+    this.timers = timers;
+    this.settings = settings;
+    this.checkpointPolicy = definition.checkpointPolicy().orElse(settings.defaultCheckpointPolicy());
+    this.serialization = SerializationExtension.get(Adapter.toClassic(context.getSystem()));
+    if (definition.claimInitialStateCheck()) {
+      checkSerializable(EntityState.initial(definition.initialState()));
+    }
+  }
+
+  /**
+   * Fails fast, before anything is logged, if the initial state cannot make a round trip through
+   * the serializer that snapshots will use.
+   */
+  private void checkSerializable(EntityState state) {
+    Try<Object> roundTrip =
+        serialization.serialize(state).flatMap(bytes -> {
+          akka.serialization.Serializer serializer = serialization.findSerializerFor(state);
+          return serialization.deserialize(
+              bytes, serializer.identifier(), Serializers.manifestFor(serializer, state));
+        });
+    if (roundTrip.isFailure()) {
+      throw new IllegalArgumentException(
+          "[REV-E006] the initial state of entity type [" + definition.entityType()
+              + "], of class [" + definition.initialState().getClass().getName()
+              + "], cannot be serialized and read back: " + roundTrip.failed().get()
+              + ". Make it a record of serializable fields implementing JournalSerializable.",
+          roundTrip.failed().get());
+    }
+  }
+
+  @Override
+  public EntityState emptyState() {
+    return EntityState.initial(definition.initialState());
+  }
+
+  @Override
+  public Optional<Integer> stashCapacity() {
+    return Optional.of(settings.stashCapacity());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    SnapshotCountRetentionCriteria criteria =
+        RetentionCriteria.snapshotEvery(
+            checkpointPolicy.everyMessages(), checkpointPolicy.keepSnapshots());
+    return checkpointPolicy.deleteCoveredMessages()
+        ? criteria.withDeleteEventsOnSnapshot()
+        : criteria;
+  }
+
+  // ---------------------------------------------------------------- running
+
+  @Override
+  public CommandHandler<Object, MessageEnvelope, EntityState> commandHandler() {
+    return (state, command) -> {
+      if (command == Flush.INSTANCE) {
+        return flush();
+      }
+      if (command instanceof TimerFired fired) {
+        PendingTimer timer = current(state).timers().get(fired.key());
+        return timer == null ? Effect().none() : receive(state, timer.message(), fired.key());
+      }
+      if (definition.messageType().isInstance(command)) {
+        return receive(state, command, null);
+      }
+      log().warn(
+          "Entity [{}] of type [{}] got a message of class [{}], which is not a [{}]; ignored",
+          entityId, definition.entityType(), command.getClass().getName(),
+          definition.messageType().getName());
+      return Effect().unhandled();
+    };
+  }
+
+  /** The state the next message is handled on: after the pending batch, if there is one. */
+  private EntityState current(EntityState durable) {
+    return pending.isEmpty() ? durable : tentative;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Effect<MessageEnvelope, EntityState> receive(
+      EntityState durable, Object message, String timerKey) {
+    EntityState base = current(durable);
+    long sequenceNr = base.sequenceNr() + 1;
+    MessageHandler<M, S, M> handler = definition.handlerFor(message.getClass());
+    if (handler == null) {
+      log().error(
+          "[REV-E002] Entity [{}] of type [{}] has no handler for message class [{}]; ignored",
+          entityId, definition.entityType(), message.getClass().getName());
+      return Effect().none();
+    }
+    MessageEnvelope envelope =
+        new MessageEnvelope(
+            message, System.currentTimeMillis(), ThreadLocalRandom.current().nextLong(), timerKey);
+    HandlerContext<M> ctx =
+        HandlerContext.live(
+            definition.entityType(), entityId, sequenceNr, envelope, base.timers(), log());
+    if (timerKey != null) {
+      ctx.consumeTimer(timerKey);
+    }
+    S next;
+    try {
+      next = handler.handle((S) base.user(), (M) message, ctx);
+    } catch (Exception e) {
+      log().warn(
+          "[REV-E003] Handler of entity [{}] of type [{}] threw on message class [{}] at sequence"
+              + " number [{}]; the message is not logged and the state is unchanged",
+          entityId, definition.entityType(), message.getClass().getName(), sequenceNr, e);
+      return Effect().none();
+    }
+    if (next == null) {
+      log().error(
+          "[REV-E004] Handler of entity [{}] of type [{}] returned a null state for message class"
+              + " [{}]; the message is not logged and the state is unchanged",
+          entityId, definition.entityType(), message.getClass().getName());
+      return Effect().none();
+    }
+    if (settings.validateSerialization()) {
+      Try<byte[]> bytes = serialization.serialize(envelope);
+      if (bytes.isFailure()) {
+        log().error(
+            "[REV-E005] Message of class [{}] to entity [{}] of type [{}] cannot be serialized;"
+                + " it is not logged and the state is unchanged: {}",
+            message.getClass().getName(), entityId, definition.entityType(),
+            bytes.failed().get().toString());
+        return Effect().none();
+      }
+    }
+    EntityState after = new EntityState(next, sequenceNr, ctx.timers());
+    pending.add(new Pending(envelope, after, ctx.outputs()));
+    tentative = after;
+    if (pending.size() == 1) {
+      context.getSelf().tell(Flush.INSTANCE);
+    }
+    return pending.size() >= settings.maxBatchSize() ? flush() : Effect().none();
+  }
+
+  private Effect<MessageEnvelope, EntityState> flush() {
+    if (pending.isEmpty()) {
+      return Effect().none();
+    }
+    List<Pending> batch = List.copyOf(pending);
+    List<MessageEnvelope> events = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      events.add(p.envelope());
+    }
+    inFlight.addAll(batch);
+    pending.clear();
+    tentative = null;
+    return Effect().persist(events).thenRun(() -> release(batch));
+  }
+
+  /** Runs once the batch is durable: outputs in the order their handlers produced them. */
+  private void release(List<Pending> batch) {
+    for (Pending p : batch) {
+      for (Output output : p.outputs()) {
+        if (output instanceof Output.Tell tell) {
+          tell.target().tell(tell.message());
+        } else if (output instanceof Output.StartTimer start) {
+          timers.startSingleTimer(start.key(), new TimerFired(start.key()), start.delay());
+        } else if (output instanceof Output.CancelTimer cancel) {
+          timers.cancel(cancel.key());
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- events and replay
+
+  @Override
+  public EventHandler<EntityState, MessageEnvelope> eventHandler() {
+    return (state, envelope) -> {
+      Pending head = inFlight.peekFirst();
+      if (head != null && head.envelope() == envelope) {
+        // Written live: the handler already ran before the write.
+        inFlight.pollFirst();
+        return head.after();
+      }
+      return replay(state, envelope);
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private EntityState replay(EntityState state, MessageEnvelope envelope) {
+    replayed++;
+    long sequenceNr = state.sequenceNr() + 1;
+    Object message = envelope.message();
+    MessageHandler<M, S, M> handler = definition.handlerFor(message.getClass());
+    if (handler == null) {
+      throw new ReplayFailedException(
+          "[REV-E010] Entity [" + entityId + "] of type [" + definition.entityType()
+              + "] cannot replay sequence number [" + sequenceNr + "]: no handler for message"
+              + " class [" + message.getClass().getName() + "]. Restore the handler, or remove"
+              + " the entry with the inspector.",
+          null);
+    }
+    HandlerContext<M> ctx =
+        HandlerContext.replay(
+            definition.entityType(), entityId, sequenceNr, envelope, state.timers());
+    if (envelope.timerKey() != null) {
+      ctx.consumeTimer(envelope.timerKey());
+    }
+    try {
+      S next = handler.handle((S) state.user(), (M) message, ctx);
+      return new EntityState(next, sequenceNr, ctx.timers());
+    } catch (Exception e) {
+      throw new ReplayFailedException(
+          "[REV-E011] Entity [" + entityId + "] of type [" + definition.entityType()
+              + "] failed to replay sequence number [" + sequenceNr + "], message class ["
+              + message.getClass().getName() + "]: the handler threw [" + e + "]. It succeeded"
+              + " when the message was first handled, so the handler is not deterministic or"
+              + " changed since. Recovery stops here.",
+          e);
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public SignalHandler<EntityState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(
+            RecoveryFailed.class,
+            (state, failed) ->
+                log().error(
+                    "Entity [{}] of type [{}] failed to recover after replaying [{}] messages",
+                    entityId, definition.entityType(), replayed, failed.getFailure()))
+        .onSignal(
+            SnapshotFailed.class,
+            (state, failed) ->
+                log().warn(
+                    "Entity [{}] of type [{}] could not save a snapshot at sequence number [{}];"
+                        + " recovery will replay more messages until the next one",
+                    entityId, definition.entityType(), failed.metadata().sequenceNr(),
+                    failed.getFailure()))
+        .onSignal(PreRestart.instance(), state -> forgetIncarnation())
+        .build();
+  }
+
+  /** A restart after a failed write: nothing of the last incarnation is carried over. */
+  private void forgetIncarnation() {
+    pending.clear();
+    inFlight.clear();
+    tentative = null;
+    replayed = 0;
+    recoveryStartNanos = System.nanoTime();
+  }
+
+  private void onRecovered(EntityState state) {
+    pending.clear();
+    inFlight.clear();
+    tentative = null;
+    RecoveryReport report =
+        new RecoveryReport(
+            definition.entityType(),
+            entityId,
+            state.sequenceNr() - replayed,
+            replayed,
+            state.sequenceNr(),
+            Duration.ofNanos(System.nanoTime() - recoveryStartNanos));
+    log().info(
+        "Entity [{}] of type [{}] recovered: snapshot sequence number [{}], messages replayed"
+            + " [{}], highest sequence number [{}], in [{} ms]",
+        entityId, definition.entityType(), report.snapshotSequenceNr(), report.messagesReplayed(),
+        report.highestSequenceNr(), report.duration().toMillis());
+    context.getSystem().eventStream().tell(new EventStream.Publish<>(report));
+    long now = System.currentTimeMillis();
+    for (Map.Entry<String, PendingTimer> t : state.timers().entrySet()) {
+      Duration left = Duration.ofMillis(Math.max(0, t.getValue().dueAtMillis() - now));
+      timers.startSingleTimer(t.getKey(), new TimerFired(t.getKey()), left);
+    }
+    replayed = 0;
+  }
+
+  private Logger log() {
+    return context.getLog();
+  }
+}

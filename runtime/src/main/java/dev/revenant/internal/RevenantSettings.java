@@ -1,0 +1,72 @@
+package dev.revenant.internal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import dev.revenant.CheckpointPolicy;
+import java.time.Duration;
+
+/**
+ * The {@code revenant.*} configuration, read once per actor system and validated; an invalid
+ * value fails with the key that holds it.
+ */
+public record RevenantSettings(
+    int maxBatchSize,
+    int stashCapacity,
+    boolean validateSerialization,
+    Duration minBackoff,
+    Duration maxBackoff,
+    double randomFactor,
+    CheckpointPolicy defaultCheckpointPolicy) {
+
+  /** Larger batches risk a stack overflow in Akka's recursive unstashing. */
+  static final int MAX_BATCH_LIMIT = 256;
+
+  public static RevenantSettings from(Config root) {
+    Config c = root.getConfig("revenant");
+    int maxBatch = positive(c, "group-commit.max-batch-size");
+    if (maxBatch > MAX_BATCH_LIMIT) {
+      throw new ConfigException.BadValue(
+          "revenant.group-commit.max-batch-size",
+          "must be at most " + MAX_BATCH_LIMIT + " (Akka unstashes recursively), was [" + maxBatch
+              + "]");
+    }
+    int stash = positive(c, "stash-capacity");
+    if (stash < maxBatch) {
+      throw new ConfigException.BadValue(
+          "revenant.stash-capacity",
+          "must be at least revenant.group-commit.max-batch-size [" + maxBatch + "], was ["
+              + stash + "]");
+    }
+    Duration min = c.getDuration("restart-backoff.min-backoff");
+    Duration max = c.getDuration("restart-backoff.max-backoff");
+    if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
+      throw new ConfigException.BadValue(
+          "revenant.restart-backoff",
+          "needs 0 < min-backoff <= max-backoff, was [" + min + ", " + max + "]");
+    }
+    double rf = c.getDouble("restart-backoff.random-factor");
+    if (rf < 0 || rf > 1) {
+      throw new ConfigException.BadValue(
+          "revenant.restart-backoff.random-factor", "must be within 0..1, was [" + rf + "]");
+    }
+    CheckpointPolicy policy;
+    try {
+      policy = new CheckpointPolicy(
+          c.getInt("checkpoint.every-messages"),
+          c.getInt("checkpoint.keep-snapshots"),
+          c.getBoolean("checkpoint.delete-covered-messages"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue("revenant.checkpoint", e.getMessage());
+    }
+    return new RevenantSettings(
+        maxBatch, stash, c.getBoolean("validate-serialization"), min, max, rf, policy);
+  }
+
+  private static int positive(Config c, String key) {
+    int v = c.getInt(key);
+    if (v < 1) {
+      throw new ConfigException.BadValue("revenant." + key, "must be at least 1, was [" + v + "]");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.revenant.testing;
+
+import akka.dispatch.Futures;
+import akka.persistence.AtomicWrite;
+import akka.persistence.PersistentRepr;
+import akka.persistence.journal.japi.AsyncWriteJournal;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializer;
+import akka.serialization.Serializers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * A journal for tests: keeps serialized events in a static map (so a new ActorSystem in the same
+ * JVM sees them, as after a restart), counts atomic writes per persistence id, and fails writes
+ * on demand. Payloads make a real round trip through Akka serialization.
+ */
+public final class InMemoryTestJournal extends AsyncWriteJournal {
+  private record Stored(byte[] bytes, int serializerId, String manifest, String writer) {}
+
+  private static final Map<String, List<Object[]>> EVENTS = new ConcurrentHashMap<>();
+  private static final Map<String, Long> HIGHEST = new ConcurrentHashMap<>();
+  private static final Map<String, AtomicInteger> WRITES = new ConcurrentHashMap<>();
+  private static final Map<String, AtomicInteger> FAIL_NEXT = new ConcurrentHashMap<>();
+
+  private final Serialization serialization = SerializationExtension.get(context().system());
+
+  /** Atomic writes (journal round trips) made for this persistence id so far. */
+  public static int writes(String persistenceId) {
+    AtomicInteger n = WRITES.get(persistenceId);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Number of events stored (not deleted) for this persistence id. */
+  public static int storedEvents(String persistenceId) {
+    List<Object[]> l = EVENTS.get(persistenceId);
+    return l == null ? 0 : l.size();
+  }
+
+  /** The stored payloads, deserialized, in sequence order. */
+  public static List<Object> storedPayloads(akka.actor.ActorSystem system, String persistenceId) {
+    Serialization ser = SerializationExtension.get(system);
+    List<Object> out = new ArrayList<>();
+    for (Object[] e : EVENTS.getOrDefault(persistenceId, List.of())) {
+      Stored s = (Stored) e[1];
+      out.add(ser.deserialize(s.bytes(), s.serializerId(), s.manifest()).get());
+    }
+    return out;
+  }
+
+  /** The next {@code n} writes for this persistence id fail. */
+  public static void failNextWrites(String persistenceId, int n) {
+    FAIL_NEXT.computeIfAbsent(persistenceId, k -> new AtomicInteger()).set(n);
+  }
+
+  public static void clear() {
+    EVENTS.clear();
+    HIGHEST.clear();
+    WRITES.clear();
+    FAIL_NEXT.clear();
+  }
+
+  @Override
+  public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
+    List<Optional<Exception>> results = new ArrayList<>();
+    for (AtomicWrite write : messages) {
+      String pid = write.persistenceId();
+      WRITES.computeIfAbsent(pid, k -> new AtomicInteger()).incrementAndGet();
+      AtomicInteger fail = FAIL_NEXT.get(pid);
+      if (fail != null && fail.getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
+        return Futures.failed(new IllegalStateException("injected journal write failure for [" + pid + "]"));
+      }
+      List<Object[]> batch = new ArrayList<>();
+      try {
+        for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
+          Object payload = repr.payload();
+          Serializer serializer = serialization.findSerializerFor(payload);
+          byte[] bytes = serialization.serialize(payload).get();
+          batch.add(new Object[] {repr.sequenceNr(), new Stored(bytes, serializer.identifier(),
+              Serializers.manifestFor(serializer, payload), repr.writerUuid()), repr});
+        }
+      } catch (Exception e) {
+        context().system().log().warning("test journal rejects a write for [{}]: {}", pid, e);
+        results.add(Optional.of(e)); // rejected: nothing of this atomic write is stored
+        continue;
+      }
+      List<Object[]> list = EVENTS.computeIfAbsent(pid, k -> new CopyOnWriteArrayList<>());
+      list.addAll(batch);
+      HIGHEST.merge(pid, write.highestSequenceNr(), Math::max);
+      results.add(Optional.empty());
+    }
+    return Futures.successful(results);
+  }
+
+  @Override
+  public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+    List<Object[]> list = EVENTS.get(persistenceId);
+    if (list != null) {
+      list.removeIf(e -> (long) e[0] <= toSequenceNr);
+    }
+    return Futures.successful(null);
+  }
+
+  @Override
+  public Future<Void> doAsyncReplayMessages(
+      String persistenceId, long from, long to, long max, Consumer<PersistentRepr> callback) {
+    long n = 0;
+    for (Object[] e : EVENTS.getOrDefault(persistenceId, List.of())) {
+      long seq = (long) e[0];
+      if (seq >= from && seq <= to && n < max) {
+        Stored s = (Stored) e[1];
+        Object payload = serialization.deserialize(s.bytes(), s.serializerId(), s.manifest()).get();
+        callback.accept(((PersistentRepr) e[2]).withPayload(payload));
+        n++;
+      }
+    }
+    return Futures.successful(null);
+  }
+
+  @Override
+  public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long from) {
+    return Futures.successful(HIGHEST.getOrDefault(persistenceId, 0L));
+  }
+}
