@@ -135,6 +135,16 @@ public final class RecoverableEntity<M, S>
   }
 
   @Override
+  public String journalPluginId() {
+    return settings.journalPluginId();
+  }
+
+  @Override
+  public String snapshotPluginId() {
+    return settings.snapshotPluginId();
+  }
+
+  @Override
   public Optional<Integer> stashCapacity() {
     return Optional.of(settings.stashCapacity());
   }

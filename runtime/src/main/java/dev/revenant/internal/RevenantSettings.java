@@ -16,7 +16,9 @@ public record RevenantSettings(
     Duration minBackoff,
     Duration maxBackoff,
     double randomFactor,
-    CheckpointPolicy defaultCheckpointPolicy) {
+    CheckpointPolicy defaultCheckpointPolicy,
+    String journalPluginId,
+    String snapshotPluginId) {
 
   /** Larger batches risk a stack overflow in Akka's recursive unstashing. */
   static final int MAX_BATCH_LIMIT = 256;
@@ -59,7 +61,16 @@ public record RevenantSettings(
       throw new ConfigException.BadValue("revenant.checkpoint", e.getMessage());
     }
     return new RevenantSettings(
-        maxBatch, stash, c.getBoolean("validate-serialization"), min, max, rf, policy);
+        maxBatch, stash, c.getBoolean("validate-serialization"), min, max, rf, policy,
+        optional(c, "journal.plugin-id"), optional(c, "journal.snapshot-plugin-id"));
+  }
+
+  /**
+   * The persistence plugins are Revenant's journal module's when it is on the classpath (it sets
+   * these keys); without it, "" selects Akka's default plugins.
+   */
+  private static String optional(Config c, String key) {
+    return c.hasPath(key) ? c.getString(key) : "";
   }
 
   private static int positive(Config c, String key) {

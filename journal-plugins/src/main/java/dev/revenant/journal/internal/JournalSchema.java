@@ -77,7 +77,7 @@ public final class JournalSchema {
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot create the journal schema on backend [" + settings.backend() + "] at ["
-              + RevenantDatabaseProvider.safeUrl(settings) + "]: " + e.getMessage(),
+              + settings.safeUrl() + "]: " + e.getMessage(),
           e);
     }
   }
@@ -114,6 +114,9 @@ public final class JournalSchema {
 
   private static void createH2DataDir(String url) {
     String path = url.substring("jdbc:h2:file:".length(), url.indexOf(';'));
+    if (path.startsWith("~/")) {
+      path = System.getProperty("user.home") + path.substring(1);
+    }
     try {
       Files.createDirectories(Path.of(path).getParent());
     } catch (IOException e) {
