@@ -220,6 +220,35 @@ class EngineTest {
     assertThat(fired.total()).isEqualTo(12);
   }
 
+  @Test
+  void theHandlerLoggerIsSilentDuringReplay() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(dev.revenant.internal.RecoverableEntity.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      TestProbe<RecoveryReport> reports = recoveries();
+      ActorRef<Counter.Msg> entity = spawn(CheckpointPolicy.DEFAULT);
+      TestProbe<Counter.Reply> probe = kit.createTestProbe();
+      entity.tell(new Counter.Draw(probe.ref()));
+      entity.tell(new Counter.Draw(probe.ref()));
+      probe.receiveMessage();
+      probe.receiveMessage();
+      awaitRecovery(reports);
+      kit.stop(entity);
+      spawn(CheckpointPolicy.DEFAULT);
+      assertThat(awaitRecovery(reports).messagesReplayed()).isEqualTo(2);
+      long drew =
+          appender.list.stream().filter(e -> e.getFormattedMessage().startsWith("drew ")).count();
+      assertThat(drew).isEqualTo(2);
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
   record Unwritable(@JsonSerialize(using = Counter.Refuse.class) Object x)
       implements JournalSerializable {}
 
