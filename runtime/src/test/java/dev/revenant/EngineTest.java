@@ -10,7 +10,7 @@ import akka.actor.typed.javadsl.Adapter;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.revenant.testing.InMemoryTestJournal;
+import dev.revenant.journal.InMemoryJournal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,8 +25,7 @@ import org.junit.jupiter.api.Test;
 class EngineTest {
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final Config CONFIG =
-      ConfigFactory.parseResources("application-test-journal.conf")
-          .withFallback(ConfigFactory.load());
+      ConfigFactory.load(ConfigFactory.parseResources("application-test-journal.conf"));
 
   private ActorTestKit kit;
   private String id;
@@ -83,9 +82,9 @@ class EngineTest {
       assertThat(r.total()).as("reply %d", i).isEqualTo(total);
       assertThat(r.sequenceNr()).isEqualTo(i);
     }
-    int writes = InMemoryTestJournal.writes(pid());
+    int writes = InMemoryJournal.writes(pid());
     System.out.println("group commit: 1000 messages took " + writes + " journal writes");
-    assertThat(InMemoryTestJournal.storedEvents(pid())).isEqualTo(1000);
+    assertThat(InMemoryJournal.storedEvents(pid())).isEqualTo(1000);
     assertThat(writes).isGreaterThan(0).isLessThanOrEqualTo(100);
     List<Long> expected = new ArrayList<>();
     for (long i = 1; i <= 1000; i++) {
@@ -106,7 +105,7 @@ class EngineTest {
     assertThat(after.total()).isEqualTo(12);
     assertThat(after.sequenceNr()).isEqualTo(2);
     probe.expectNoMessage(Duration.ofMillis(200));
-    List<Object> logged = InMemoryTestJournal.storedPayloads(Adapter.toClassic(kit.system()), pid());
+    List<Object> logged = InMemoryJournal.storedPayloads(Adapter.toClassic(kit.system()), pid());
     assertThat(logged).hasSize(2);
     assertThat(logged).allSatisfy(e ->
         assertThat(((dev.revenant.internal.MessageEnvelope) e).message())
@@ -123,7 +122,7 @@ class EngineTest {
     assertThat(probe.receiveMessage().total()).isEqualTo(1);
     assertThat(probe.receiveMessage().total()).isEqualTo(3);
     probe.expectNoMessage(Duration.ofMillis(200));
-    assertThat(InMemoryTestJournal.storedEvents(pid())).isEqualTo(2);
+    assertThat(InMemoryJournal.storedEvents(pid())).isEqualTo(2);
     assertThat(state(entity).total()).isEqualTo(3);
   }
 
@@ -136,7 +135,7 @@ class EngineTest {
     entity.tell(new Counter.Add(1, probe.ref()));
     assertThat(probe.receiveMessage().total()).isEqualTo(1);
 
-    InMemoryTestJournal.failNextWrites(pid(), 1);
+    InMemoryJournal.failNextWrites(pid(), 1);
     entity.tell(new Counter.Add(2, probe.ref()));
     RecoveryReport again = awaitRecovery(reports);
     assertThat(again.highestSequenceNr()).isEqualTo(1);
@@ -197,7 +196,7 @@ class EngineTest {
     assertThat(report.snapshotSequenceNr()).isEqualTo(300);
     assertThat(report.messagesReplayed()).isEqualTo(50);
     // After the snapshot at 300, keeping 2 snapshots of every 100: entries up to 100 are gone.
-    assertThat(InMemoryTestJournal.storedEvents(pid())).isEqualTo(250);
+    assertThat(InMemoryJournal.storedEvents(pid())).isEqualTo(250);
     assertThat(state(again).total()).isEqualTo(350);
   }
 
@@ -261,6 +260,6 @@ class EngineTest {
     TestProbe<Object> watcher = kit.createTestProbe();
     ActorRef<Counter.Msg> ref = kit.spawn(bad.create("u1"));
     watcher.expectTerminated(ref, Duration.ofSeconds(5));
-    assertThat(InMemoryTestJournal.storedEvents("unwritable|u1")).isZero();
+    assertThat(InMemoryJournal.storedEvents("unwritable|u1")).isZero();
   }
 }

@@ -4,7 +4,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.eventstream.EventStream;
-import com.typesafe.config.ConfigFactory;
+import dev.revenant.RevenantConfig;
 import dev.revenant.RecoveryReport;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,9 +26,7 @@ final class H2Node implements AutoCloseable {
     this.kit =
         ActorTestKit.create(
             "h2node",
-            ConfigFactory.load(
-                ConfigFactory.parseMap(
-                    Map.of("revenant.journal.h2-file.data-dir", dataDir.toString()))));
+            RevenantConfig.load(Map.of("revenant.journal.h2-file.data-dir", dataDir.toString())));
     this.recoveries = kit.createTestProbe();
     kit.system().eventStream().tell(new EventStream.Subscribe<>(RecoveryReport.class, recoveries.ref()));
   }

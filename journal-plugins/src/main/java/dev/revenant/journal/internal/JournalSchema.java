@@ -13,15 +13,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the journal and snapshot tables from the DDL that akka-persistence-jdbc ships for each
- * dialect, statement by statement. Only "already exists" errors are tolerated (the shipped DDL
- * has a CREATE INDEX without IF NOT EXISTS); afterwards the tables are checked, so a real error
- * is never hidden.
+ * Creates the journal and snapshot tables from the DDL Revenant ships for each backend (under
+ * {@code dev/revenant/journal/schema/}, derived from akka-persistence-jdbc's and idempotent),
+ * then checks that the tables exist, so an error is never hidden.
  */
 public final class JournalSchema {
   private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
@@ -29,17 +27,14 @@ public final class JournalSchema {
 
   private JournalSchema() {}
 
-  /** The DDL for a backend, as shipped in the plugin's jar. */
+  /** The DDL for a JDBC backend. */
   public static String ddl(String backend) {
-    String resource =
-        switch (backend) {
-          case "h2-file" -> "schema/h2/h2-create-schema.sql";
-          default -> throw new IllegalArgumentException("no DDL for backend [" + backend + "]");
-        };
+    String resource = "dev/revenant/journal/schema/" + backend + ".sql";
     try (InputStream in = JournalSchema.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(
-            "akka-persistence-jdbc's DDL [" + resource + "] is not on the classpath");
+        throw new IllegalArgumentException(
+            "no DDL for backend [" + backend + "]; backends with a schema: [h2-file, postgres,"
+                + " mariadb]");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -48,6 +43,9 @@ public final class JournalSchema {
   }
 
   static void ensure(JournalSettings settings) {
+    if (settings.backend().equals("in-memory")) {
+      return;
+    }
     if (settings.backend().equals("h2-file")) {
       createH2DataDir(settings.jdbcUrl());
     }
@@ -58,13 +56,7 @@ public final class JournalSchema {
       }
       try (Statement st = c.createStatement()) {
         for (String sql : statements(ddl(settings.backend()))) {
-          try {
-            st.execute(sql);
-          } catch (SQLException e) {
-            if (!alreadyExists(e)) {
-              throw e;
-            }
-          }
+          st.execute(sql);
         }
       }
       List<String> missing = missingTables(c);
@@ -86,7 +78,7 @@ public final class JournalSchema {
     DatabaseMetaData md = c.getMetaData();
     List<String> missing = new ArrayList<>();
     for (String table : REQUIRED_TABLES) {
-      try (ResultSet rs = md.getTables(null, null, table, new String[] {"TABLE"})) {
+      try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), table, new String[] {"TABLE"})) {
         if (!rs.next()) {
           missing.add(table);
         }
@@ -96,20 +88,20 @@ public final class JournalSchema {
   }
 
   static List<String> statements(String ddl) {
+    StringBuilder withoutComments = new StringBuilder();
+    for (String line : ddl.split("\n")) {
+      if (!line.strip().startsWith("--")) {
+        withoutComments.append(line).append('\n');
+      }
+    }
     List<String> out = new ArrayList<>();
-    for (String part : ddl.split(";")) {
+    for (String part : withoutComments.toString().split(";")) {
       String sql = part.strip();
       if (!sql.isEmpty()) {
         out.add(sql);
       }
     }
     return out;
-  }
-
-  private static boolean alreadyExists(SQLException e) {
-    String msg = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-    return msg.contains("already exists") || "42S11".equals(e.getSQLState())
-        || "42P07".equals(e.getSQLState());
   }
 
   private static void createH2DataDir(String url) {

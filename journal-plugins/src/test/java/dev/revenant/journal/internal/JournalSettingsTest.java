@@ -42,7 +42,7 @@ class JournalSettingsTest {
     assertThatThrownBy(() -> JournalSettings.from(late))
         .isInstanceOf(ConfigException.BadValue.class)
         .hasMessageContaining("revenant.journal.h2-file.data-dir")
-        .hasMessageContaining("ConfigFactory.load(overrides)");
+        .hasMessageContaining("RevenantConfig.load(overrides)");
   }
 
   @Test
@@ -51,7 +51,7 @@ class JournalSettingsTest {
         .isInstanceOf(ConfigException.BadValue.class)
         .hasMessageContaining("revenant.journal.backend")
         .hasMessageContaining("[oracle]")
-        .hasMessageContaining("h2-file");
+        .hasMessageContaining("h2-file, postgres, mariadb, in-memory");
   }
 
   @Test

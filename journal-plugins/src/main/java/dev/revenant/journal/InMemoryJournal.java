@@ -1,4 +1,4 @@
-package dev.revenant.testing;
+package dev.revenant.journal;
 
 import akka.dispatch.Futures;
 import akka.persistence.AtomicWrite;
@@ -20,11 +20,15 @@ import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * A journal for tests: keeps serialized events in a static map (so a new ActorSystem in the same
- * JVM sees them, as after a restart), counts atomic writes per persistence id, and fails writes
- * on demand. Payloads make a real round trip through Akka serialization.
+ * The journal of the {@code in-memory} backend, for unit tests: events are kept serialized in
+ * memory, shared by every actor system of the JVM (so a new actor system sees what an earlier
+ * one wrote, as after a restart) and lost when the JVM exits. Payloads make a real round trip
+ * through Akka serialization, so what cannot be written to a real journal fails here too.
+ *
+ * <p>For fault tests it counts atomic writes (journal round trips) per persistence id and fails
+ * the next writes of a persistence id on demand.
  */
-public final class InMemoryTestJournal extends AsyncWriteJournal {
+public final class InMemoryJournal extends AsyncWriteJournal {
   private record Stored(byte[] bytes, int serializerId, String manifest, String writer) {}
 
   private static final Map<String, List<Object[]>> EVENTS = new ConcurrentHashMap<>();
@@ -79,6 +83,13 @@ public final class InMemoryTestJournal extends AsyncWriteJournal {
       if (fail != null && fail.getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
         return Futures.failed(new IllegalStateException("injected journal write failure for [" + pid + "]"));
       }
+      long highest = HIGHEST.getOrDefault(pid, 0L);
+      if (write.lowestSequenceNr() <= highest) {
+        // What a database's (persistence id, sequence number) key does: refuse a second writer.
+        return Futures.failed(new IllegalStateException(
+            "duplicate key: [" + pid + "] already has sequence numbers up to [" + highest
+                + "], write starts at [" + write.lowestSequenceNr() + "]"));
+      }
       List<Object[]> batch = new ArrayList<>();
       try {
         for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
@@ -89,7 +100,7 @@ public final class InMemoryTestJournal extends AsyncWriteJournal {
               Serializers.manifestFor(serializer, payload), repr.writerUuid()), repr});
         }
       } catch (Exception e) {
-        context().system().log().warning("test journal rejects a write for [{}]: {}", pid, e);
+        context().system().log().warning("in-memory journal rejects a write for [{}]: {}", pid, e);
         results.add(Optional.of(e)); // rejected: nothing of this atomic write is stored
         continue;
       }

@@ -1,0 +1,43 @@
+-- Revenant journal schema for MariaDB/MySQL, from akka-persistence-jdbc 5.2.1's
+-- schema/mysql/mysql-create-schema.sql, with LONGBLOB payloads (BLOB stops at 64 KiB, too small
+-- for snapshots) and BIGINT ordering. Idempotent: safe to run again (MariaDB 10.1.4+).
+CREATE TABLE IF NOT EXISTS event_journal(
+  ordering BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE,
+  deleted BOOLEAN DEFAULT false NOT NULL,
+  persistence_id VARCHAR(255) NOT NULL,
+  sequence_number BIGINT NOT NULL,
+  writer TEXT NOT NULL,
+  write_timestamp BIGINT NOT NULL,
+  adapter_manifest TEXT NOT NULL,
+  event_payload LONGBLOB NOT NULL,
+  event_ser_id INTEGER NOT NULL,
+  event_ser_manifest TEXT NOT NULL,
+  meta_payload LONGBLOB,
+  meta_ser_id INTEGER,
+  meta_ser_manifest TEXT,
+  PRIMARY KEY(persistence_id, sequence_number)
+);
+
+CREATE UNIQUE INDEX IF NOT EXISTS event_journal_ordering_idx ON event_journal(ordering);
+
+CREATE TABLE IF NOT EXISTS event_tag (
+  event_id BIGINT UNSIGNED NOT NULL,
+  tag VARCHAR(255) NOT NULL,
+  PRIMARY KEY(event_id, tag),
+  FOREIGN KEY (event_id)
+    REFERENCES event_journal(ordering)
+    ON DELETE CASCADE
+);
+
+CREATE TABLE IF NOT EXISTS snapshot (
+  persistence_id VARCHAR(255) NOT NULL,
+  sequence_number BIGINT NOT NULL,
+  created BIGINT NOT NULL,
+  snapshot_ser_id INTEGER NOT NULL,
+  snapshot_ser_manifest TEXT NOT NULL,
+  snapshot_payload LONGBLOB NOT NULL,
+  meta_ser_id INTEGER,
+  meta_ser_manifest TEXT,
+  meta_payload LONGBLOB,
+  PRIMARY KEY (persistence_id, sequence_number)
+);

@@ -1,0 +1,309 @@
+package dev.revenant.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import akka.actor.ActorRef;
+import akka.actor.ActorSystem;
+import akka.persistence.AtomicWrite;
+import akka.persistence.JournalProtocol;
+import akka.persistence.Persistence;
+import akka.persistence.PersistentEnvelope;
+import akka.persistence.PersistentRepr;
+import akka.persistence.SelectedSnapshot;
+import akka.persistence.SnapshotMetadata;
+import akka.persistence.SnapshotProtocol;
+import akka.persistence.SnapshotSelectionCriteria;
+import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import akka.persistence.query.EventEnvelope;
+import akka.persistence.query.PersistenceQuery;
+import akka.stream.javadsl.Sink;
+import akka.testkit.javadsl.TestKit;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The storage contract every backend keeps, driven through Akka's journal and snapshot
+ * protocols (what akka-persistence-typed itself sends) and the read journal.
+ */
+class JournalContractTest {
+  private static final Duration T = Duration.ofSeconds(15);
+
+  private ActorSystem system;
+  private Path dataDir;
+  private String backend;
+
+  static Stream<String> backends() {
+    return Stream.of("h2-file", "postgres", "mariadb", "in-memory");
+  }
+
+  private void start(String backend) throws Exception {
+    Backends.requireAvailable(backend);
+    this.backend = backend;
+    dataDir = Files.createTempDirectory("contract");
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("revenant.journal.backend", backend);
+    overrides.put("revenant.journal.h2-file.data-dir", dataDir.toString());
+    Config config =
+        ConfigFactory.load(
+            ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultApplication()));
+    system = ActorSystem.create("contract", config);
+  }
+
+  @AfterEach
+  void stop() {
+    if (system != null) {
+      TestKit.shutdownActorSystem(system);
+    }
+  }
+
+  private ActorRef journal() {
+    return Persistence.get(system)
+        .journalFor(system.settings().config().getString("revenant.journal.plugin-id"),
+            ConfigFactory.empty());
+  }
+
+  private ActorRef snapshots() {
+    return Persistence.get(system)
+        .snapshotStoreFor(
+            system.settings().config().getString("revenant.journal.snapshot-plugin-id"),
+            ConfigFactory.empty());
+  }
+
+  private static String pid() {
+    return "contract|" + UUID.randomUUID();
+  }
+
+  private static PersistentRepr repr(String pid, long seq, Object payload) {
+    return PersistentRepr.apply(payload, seq, pid, "", false, ActorRef.noSender(), "writer-1");
+  }
+
+  private static AtomicWrite atomic(String pid, long from, long to) {
+    List<PersistentRepr> l = new ArrayList<>();
+    for (long s = from; s <= to; s++) {
+      l.add(repr(pid, s, new ContractEvent("e" + s, s)));
+    }
+    return new AtomicWrite(CollectionConverters.asScala(l).toList());
+  }
+
+  /** Writes, and returns the responses after WriteMessagesSuccessful / Failed. */
+  private List<Object> write(TestKit probe, AtomicWrite... writes) {
+    List<PersistentEnvelope> envs = List.of(writes);
+    journal().tell(
+        new JournalProtocol.WriteMessages(
+            CollectionConverters.asScala(envs).toList(), probe.getRef(), 1),
+        probe.getRef());
+    Object first = probe.expectMsgAnyClassOf(T,
+        JournalProtocol.WriteMessagesSuccessful$.class, JournalProtocol.WriteMessagesFailed.class);
+    List<Object> out = new ArrayList<>();
+    out.add(first);
+    int reprs = 0;
+    for (AtomicWrite w : writes) {
+      reprs += w.size();
+    }
+    for (int i = 0; i < reprs; i++) {
+      out.add(probe.expectMsgAnyClassOf(T, Object.class));
+    }
+    return out;
+  }
+
+  private List<Long> replay(TestKit probe, String pid, long from, long to, long max) {
+    journal().tell(new JournalProtocol.ReplayMessages(from, to, max, pid, probe.getRef()),
+        probe.getRef());
+    List<Long> seqs = new ArrayList<>();
+    while (true) {
+      Object m = probe.expectMsgAnyClassOf(T, Object.class);
+      if (m instanceof JournalProtocol.ReplayedMessage r) {
+        seqs.add(r.persistent().sequenceNr());
+        assertThat(r.persistent().payload())
+            .isEqualTo(new ContractEvent("e" + r.persistent().sequenceNr(), r.persistent().sequenceNr()));
+      } else if (m instanceof JournalProtocol.RecoverySuccess) {
+        return seqs;
+      } else {
+        throw new AssertionError("unexpected reply to ReplayMessages: " + m);
+      }
+    }
+  }
+
+  private long highest(TestKit probe, String pid) {
+    journal().tell(new JournalProtocol.ReplayMessages(Long.MAX_VALUE, Long.MAX_VALUE, 0, pid,
+        probe.getRef()), probe.getRef());
+    return probe.expectMsgClass(T, JournalProtocol.RecoverySuccess.class).highestSequenceNr();
+  }
+
+  private void deleteTo(TestKit probe, String pid, long to) {
+    journal().tell(new JournalProtocol.DeleteMessagesTo(pid, to, probe.getRef()), probe.getRef());
+    probe.expectMsgClass(T, akka.persistence.DeleteMessagesSuccess.class);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void writesAndReplaysWithinBounds(String backend) throws Exception {
+    start(backend);
+    TestKit probe = new TestKit(system);
+    String pid = pid();
+    List<Object> acks = write(probe, atomic(pid, 1, 3), atomic(pid, 4, 5));
+    assertThat(acks.get(0)).isInstanceOf(JournalProtocol.WriteMessagesSuccessful$.class);
+    assertThat(acks.subList(1, acks.size()))
+        .allSatisfy(a -> assertThat(a).isInstanceOf(JournalProtocol.WriteMessageSuccess.class));
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(replay(probe, pid, 2, 4, Long.MAX_VALUE)).containsExactly(2L, 3L, 4L);
+    assertThat(replay(probe, pid, 2, 5, 2)).containsExactly(2L, 3L);
+    assertThat(highest(probe, pid)).isEqualTo(5);
+    assertThat(highest(probe, pid())).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void deletesUpToASequenceNumberAndKeepsTheHighest(String backend) throws Exception {
+    start(backend);
+    TestKit probe = new TestKit(system);
+    String pid = pid();
+    write(probe, atomic(pid, 1, 5));
+    deleteTo(probe, pid, 3);
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(4L, 5L);
+    deleteTo(probe, pid, 5);
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).isEmpty();
+    assertThat(highest(probe, pid)).isEqualTo(5);
+  }
+
+  /** Not bound to any serializer, and Java serialization is off. */
+  record Unserializable(Thread thread) {}
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void aPayloadThatCannotBeSerializedIsRejectedAloneAndTheRestIsWritten(String backend)
+      throws Exception {
+    start(backend);
+    TestKit probe = new TestKit(system);
+    String good = pid();
+    String bad = pid();
+    AtomicWrite badWrite =
+        new AtomicWrite(CollectionConverters.asScala(
+            List.of(repr(bad, 1, new Unserializable(Thread.currentThread())))).toList());
+    List<Object> acks = write(probe, atomic(good, 1, 2), badWrite, atomic(good, 3, 3));
+    assertThat(acks.get(0)).isInstanceOf(JournalProtocol.WriteMessagesSuccessful$.class);
+    assertThat(acks).filteredOn(a -> a instanceof JournalProtocol.WriteMessageRejected).hasSize(1);
+    assertThat(acks).filteredOn(a -> a instanceof JournalProtocol.WriteMessageSuccess).hasSize(3);
+    assertThat(replay(probe, good, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(1L, 2L, 3L);
+    assertThat(highest(probe, bad)).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void aSecondWriteOfTheSameSequenceNumberFailsAndKeepsTheFirst(String backend) throws Exception {
+    start(backend);
+    TestKit probe = new TestKit(system);
+    String pid = pid();
+    write(probe, atomic(pid, 1, 2));
+    AtomicWrite again =
+        new AtomicWrite(CollectionConverters.asScala(
+            List.of(repr(pid, 2, new ContractEvent("other", -1)))).toList());
+    List<Object> acks = write(probe, again);
+    assertThat(acks.get(0)).isInstanceOf(JournalProtocol.WriteMessagesFailed.class);
+    assertThat(acks.get(1)).isInstanceOf(JournalProtocol.WriteMessageFailure.class);
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(1L, 2L);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void concurrentWritersToDifferentEntitiesAllSucceed(String backend) throws Exception {
+    start(backend);
+    List<TestKit> probes = new ArrayList<>();
+    List<String> pids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      TestKit probe = new TestKit(system);
+      String pid = pid();
+      probes.add(probe);
+      pids.add(pid);
+      for (long s = 1; s <= 20; s++) {
+        journal().tell(new JournalProtocol.WriteMessages(
+            CollectionConverters.asScala(List.<PersistentEnvelope>of(atomic(pid, s, s))).toList(),
+            probe.getRef(), 1), probe.getRef());
+      }
+    }
+    for (TestKit probe : probes) {
+      for (int s = 1; s <= 20; s++) {
+        probe.expectMsgClass(T, JournalProtocol.WriteMessagesSuccessful$.class);
+        probe.expectMsgClass(T, JournalProtocol.WriteMessageSuccess.class);
+      }
+    }
+    for (int i = 0; i < 10; i++) {
+      assertThat(replay(probes.get(i), pids.get(i), 1, Long.MAX_VALUE, Long.MAX_VALUE)).hasSize(20);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void snapshotsAreSavedLoadedByCriteriaAndDeleted(String backend) throws Exception {
+    start(backend);
+    TestKit probe = new TestKit(system);
+    String pid = pid();
+    for (long seq : new long[] {10, 20, 30}) {
+      snapshots().tell(new SnapshotProtocol.SaveSnapshot(
+          SnapshotMetadata.apply(pid, seq, seq * 1000), new ContractEvent("s" + seq, seq)),
+          probe.getRef());
+      probe.expectMsgClass(T, akka.persistence.SaveSnapshotSuccess.class);
+    }
+    assertThat(load(probe, pid, SnapshotSelectionCriteria.latest())).isEqualTo(30L);
+    assertThat(load(probe, pid, SnapshotSelectionCriteria.create(25, Long.MAX_VALUE))).isEqualTo(20L);
+    snapshots().tell(new SnapshotProtocol.DeleteSnapshot(SnapshotMetadata.apply(pid, 30, 30_000)),
+        probe.getRef());
+    probe.expectMsgClass(T, akka.persistence.DeleteSnapshotSuccess.class);
+    assertThat(load(probe, pid, SnapshotSelectionCriteria.latest())).isEqualTo(20L);
+    snapshots().tell(new SnapshotProtocol.DeleteSnapshots(pid, SnapshotSelectionCriteria.latest()),
+        probe.getRef());
+    probe.expectMsgClass(T, akka.persistence.DeleteSnapshotsSuccess.class);
+    assertThat(load(probe, pid, SnapshotSelectionCriteria.latest())).isEqualTo(-1L);
+  }
+
+  /** The sequence number of the snapshot loaded, checking its payload; -1 if none. */
+  private long load(TestKit probe, String pid, SnapshotSelectionCriteria criteria) {
+    snapshots().tell(new SnapshotProtocol.LoadSnapshot(pid, criteria, Long.MAX_VALUE), probe.getRef());
+    SnapshotProtocol.LoadSnapshotResult r =
+        probe.expectMsgClass(T, SnapshotProtocol.LoadSnapshotResult.class);
+    if (r.snapshot().isEmpty()) {
+      return -1;
+    }
+    SelectedSnapshot s = r.snapshot().get();
+    long seq = s.metadata().sequenceNr();
+    assertThat(s.snapshot()).isEqualTo(new ContractEvent("s" + seq, seq));
+    return seq;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void theReadJournalListsAnEntitysEvents(String backend) throws Exception {
+    start(backend);
+    if (backend.equals("in-memory")) {
+      System.out.println("in-memory backend: no read journal; nothing to check");
+      return;
+    }
+    TestKit probe = new TestKit(system);
+    String pid = pid();
+    write(probe, atomic(pid, 1, 4));
+    JdbcReadJournal query =
+        PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class,
+            system.settings().config().getString("revenant.journal.read-journal-plugin-id"));
+    List<EventEnvelope> events =
+        query.currentEventsByPersistenceId(pid, 2, Long.MAX_VALUE)
+            .runWith(Sink.seq(), system)
+            .toCompletableFuture()
+            .get(15, TimeUnit.SECONDS);
+    assertThat(events).extracting(EventEnvelope::sequenceNr).containsExactly(2L, 3L, 4L);
+    assertThat(events.get(0).event()).isEqualTo(new ContractEvent("e2", 2));
+  }
+}
