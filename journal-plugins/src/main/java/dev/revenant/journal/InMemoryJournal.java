@@ -66,6 +66,15 @@ public final class InMemoryJournal extends AsyncWriteJournal {
     FAIL_NEXT.computeIfAbsent(persistenceId, k -> new AtomicInteger()).set(n);
   }
 
+  /** Fault tests: loses one stored event, as damaged storage would. */
+  public static void loseEvent(String persistenceId, long sequenceNr) {
+    List<Object[]> list = EVENTS.get(persistenceId);
+    if (list != null) {
+      list.removeIf(e -> (long) e[0] == sequenceNr);
+    }
+  }
+
+  /** Forgets every event, counter and injected failure. */
   public static void clear() {
     EVENTS.clear();
     HIGHEST.clear();

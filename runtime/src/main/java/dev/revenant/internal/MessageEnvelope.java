@@ -10,11 +10,14 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * @param message the user's message
  * @param receivedAtMillis receive time, returned by {@code context.now()}
  * @param seed seed of {@code context.random()} and {@code context.newId()}
+ * @param writer id of the entity incarnation that wrote it; replay checks that incarnations
+ *     follow each other and never interleave
  * @param timerKey the key of the durable timer that delivered the message, or null
  */
 public record MessageEnvelope(
     @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) Object message,
     long receivedAtMillis,
     long seed,
+    long writer,
     @JsonInclude(JsonInclude.Include.NON_NULL) String timerKey)
     implements InternalSerializable {}

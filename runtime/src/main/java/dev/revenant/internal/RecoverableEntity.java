@@ -11,11 +11,14 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.RecoveryFailed;
+import akka.persistence.typed.SnapshotAdapter;
+import akka.persistence.typed.SnapshotSelectionCriteria;
 import akka.persistence.typed.SnapshotFailed;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.Recovery;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import akka.persistence.typed.javadsl.SnapshotCountRetentionCriteria;
@@ -28,6 +31,8 @@ import dev.revenant.RecoveryReport;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +59,12 @@ public final class RecoverableEntity<M, S>
   /** Self message from a durable timer. Never leaves the entity, never serialized. */
   record TimerFired(String key) {}
 
+  /** Self message after a failed recovery: stop (or restart from an older snapshot). */
+  enum Stop { INSTANCE }
+
+  /** Why a recovered entity is stopping instead of running. */
+  private enum Stopping { NO, FAILED, FALLING_BACK }
+
   /** A handled message waiting for its write, with the state after it and its outputs. */
   private record Pending(MessageEnvelope envelope, EntityState after, List<Output> outputs) {}
 
@@ -69,20 +80,41 @@ public final class RecoverableEntity<M, S>
   private EntityState tentative;
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
 
+  private final RecoveryGuard guard;
+  /** This incarnation's writer id, stamped on every envelope it writes. */
+  private final long writer = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+
   private long recoveryStartNanos = System.nanoTime();
   private long replayed;
+  private long replayWriter;
+  private final Set<Long> replayWriters = new HashSet<>();
+  private String replayFailure;
+  private Throwable replayFailureCause;
+  private Stopping stopping = Stopping.NO;
 
-  /** The behaviour of one entity, as handed to users. */
+  /**
+   * The behaviour of one entity, as handed to users. The outer setup runs once per actor and
+   * keeps the {@link RecoveryGuard}; the supervised inner one runs again when the entity
+   * restarts itself to fall back to an older snapshot.
+   */
   public static <M, S> Behavior<M> create(EntityDefinition<M, S> definition, String entityId) {
     Behavior<Object> behavior =
         Behaviors.setup(
-            ctx ->
-                Behaviors.withTimers(
-                    timers -> {
-                      RevenantSettings settings =
-                          RevenantSettingsExtension.get(ctx.getSystem()).settings();
-                      return new RecoverableEntity<>(definition, entityId, ctx, timers, settings);
-                    }));
+            outer -> {
+              RecoveryGuard guard = new RecoveryGuard();
+              return Behaviors.supervise(
+                      Behaviors.<Object>setup(
+                          ctx ->
+                              Behaviors.withTimers(
+                                  timers ->
+                                      new RecoverableEntity<>(
+                                          definition, entityId, ctx, timers, guard,
+                                          RevenantSettingsExtension.get(ctx.getSystem())
+                                              .settings()))))
+                  .onFailure(
+                      SnapshotFallbackException.class,
+                      SupervisorStrategy.restart().withLoggingEnabled(false));
+            });
     return behavior.narrow();
   }
 
@@ -91,6 +123,7 @@ public final class RecoverableEntity<M, S>
       String entityId,
       ActorContext<Object> context,
       TimerScheduler<Object> timers,
+      RecoveryGuard guard,
       RevenantSettings settings) {
     super(
         PersistenceId.ofUniqueId(definition.persistenceId(entityId)),
@@ -100,6 +133,7 @@ public final class RecoverableEntity<M, S>
     this.entityId = entityId;
     this.context = context;
     this.timers = timers;
+    this.guard = guard;
     this.settings = settings;
     this.checkpointPolicy = definition.checkpointPolicy().orElse(settings.defaultCheckpointPolicy());
     this.serialization = SerializationExtension.get(Adapter.toClassic(context.getSystem()));
@@ -135,6 +169,57 @@ public final class RecoverableEntity<M, S>
   }
 
   @Override
+  public Recovery recovery() {
+    return Recovery.withSnapshotSelectionCriteria(
+        SnapshotSelectionCriteria.latest().withMaxSequenceNr(guard.snapshotCeiling()));
+  }
+
+  /** Snapshots hold a {@link SnapshotEnvelope}, so an unreadable one is detected, not fatal. */
+  @Override
+  public SnapshotAdapter<EntityState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(EntityState state) {
+        Try<byte[]> bytes = serialization.serialize(state);
+        if (bytes.isFailure()) {
+          log().error(
+              "[REV-E007] Entity [{}] of type [{}] cannot serialize its state of class [{}] at"
+                  + " sequence number [{}] for a snapshot; recovery will fall back to an older"
+                  + " snapshot: {}",
+              entityId, definition.entityType(), state.user().getClass().getName(),
+              state.sequenceNr(), bytes.failed().get().toString());
+          return new SnapshotEnvelope(state.sequenceNr(), new byte[0], -1, "");
+        }
+        akka.serialization.Serializer serializer = serialization.findSerializerFor(state);
+        return new SnapshotEnvelope(state.sequenceNr(), bytes.get(), serializer.identifier(),
+            Serializers.manifestFor(serializer, state));
+      }
+
+      @Override
+      public EntityState fromJournal(Object stored) {
+        if (!(stored instanceof SnapshotEnvelope envelope)) {
+          return unreadable(-1, "not a Revenant snapshot: [" + stored.getClass().getName() + "]");
+        }
+        if (envelope.serializerId() == -1) {
+          return unreadable(envelope.sequenceNr(), "its state could not be serialized when saved");
+        }
+        Try<Object> state =
+            serialization.deserialize(envelope.state(), envelope.serializerId(),
+                envelope.manifest());
+        if (state.isFailure() || !(state.get() instanceof EntityState)) {
+          return unreadable(envelope.sequenceNr(),
+              state.isFailure() ? state.failed().get().toString() : "not an entity state");
+        }
+        return (EntityState) state.get();
+      }
+
+      private EntityState unreadable(long sequenceNr, String reason) {
+        return new EntityState(new UnreadableSnapshot(sequenceNr, reason), sequenceNr, Map.of());
+      }
+    };
+  }
+
+  @Override
   public String journalPluginId() {
     return settings.journalPluginId();
   }
@@ -164,6 +249,9 @@ public final class RecoverableEntity<M, S>
   @Override
   public CommandHandler<Object, MessageEnvelope, EntityState> commandHandler() {
     return (state, command) -> {
+      if (stopping != Stopping.NO) {
+        return whileStopping(command);
+      }
       if (command == Flush.INSTANCE) {
         return flush();
       }
@@ -180,6 +268,25 @@ public final class RecoverableEntity<M, S>
           definition.messageType().getName());
       return Effect().unhandled();
     };
+  }
+
+  /** After a failed recovery no message is handled: the entity stops or restarts. */
+  private Effect<MessageEnvelope, EntityState> whileStopping(Object command) {
+    if (command == Stop.INSTANCE) {
+      if (stopping == Stopping.FALLING_BACK) {
+        throw new SnapshotFallbackException(
+            "entity [" + entityId + "] of type [" + definition.entityType()
+                + "] restarts to recover from a snapshot at or below sequence number ["
+                + guard.snapshotCeiling() + "]");
+      }
+      return Effect().stop();
+    }
+    if (!(command instanceof Flush) && !(command instanceof TimerFired)) {
+      log().warn(
+          "Entity [{}] of type [{}] drops a message of class [{}]: its recovery failed",
+          entityId, definition.entityType(), command.getClass().getName());
+    }
+    return Effect().none();
   }
 
   /** The state the next message is handled on: after the pending batch, if there is one. */
@@ -201,7 +308,8 @@ public final class RecoverableEntity<M, S>
     }
     MessageEnvelope envelope =
         new MessageEnvelope(
-            message, System.currentTimeMillis(), ThreadLocalRandom.current().nextLong(), timerKey);
+            message, System.currentTimeMillis(), ThreadLocalRandom.current().nextLong(), writer,
+            timerKey);
     HandlerContext<M> ctx =
         HandlerContext.live(
             definition.entityType(), entityId, sequenceNr, envelope, base.timers(), log());
@@ -292,17 +400,42 @@ public final class RecoverableEntity<M, S>
 
   @SuppressWarnings("unchecked")
   private EntityState replay(EntityState state, MessageEnvelope envelope) {
+    if (replayFailure != null || state.user() instanceof UnreadableSnapshot) {
+      return state; // recovery will not complete normally; see onRecovered
+    }
     replayed++;
     long sequenceNr = state.sequenceNr() + 1;
+    long stored = lastSequenceNumber(context);
+    if (stored != sequenceNr) {
+      replayFailure =
+          "[REV-E012] Entity [" + entityId + "] of type [" + definition.entityType()
+              + "] found sequence number [" + stored + "] in its journal where [" + sequenceNr
+              + "] was expected: entries are missing (a gap, or a log truncated past the"
+              + " snapshots that could be read). Recovery stops here; restore the missing"
+              + " entries or a readable snapshot.";
+      return state;
+    }
+    if (envelope.writer() != replayWriter) {
+      if (replayWriters.contains(envelope.writer())) {
+        replayFailure =
+            "[REV-E013] Entity [" + entityId + "] of type [" + definition.entityType()
+                + "] has entries of writer [" + Long.toHexString(envelope.writer())
+                + "] again at sequence number [" + sequenceNr + "], after writer ["
+                + Long.toHexString(replayWriter) + "] had taken over: two incarnations wrote"
+                + " interleaved. Recovery stops here; inspect the log.";
+        return state;
+      }
+      replayWriters.add(envelope.writer());
+      replayWriter = envelope.writer();
+    }
     Object message = envelope.message();
     MessageHandler<M, S, M> handler = definition.handlerFor(message.getClass());
     if (handler == null) {
-      throw new ReplayFailedException(
+      replayFailure =
           "[REV-E010] Entity [" + entityId + "] of type [" + definition.entityType()
               + "] cannot replay sequence number [" + sequenceNr + "]: no handler for message"
-              + " class [" + message.getClass().getName() + "]. Restore the handler, or remove"
-              + " the entry with the inspector.",
-          null);
+              + " class [" + message.getClass().getName() + "]. Restore the handler.";
+      return state;
     }
     HandlerContext<M> ctx =
         HandlerContext.replay(
@@ -314,13 +447,14 @@ public final class RecoverableEntity<M, S>
       S next = handler.handle((S) state.user(), (M) message, ctx);
       return new EntityState(next, sequenceNr, ctx.timers());
     } catch (Exception e) {
-      throw new ReplayFailedException(
+      replayFailure =
           "[REV-E011] Entity [" + entityId + "] of type [" + definition.entityType()
               + "] failed to replay sequence number [" + sequenceNr + "], message class ["
               + message.getClass().getName() + "]: the handler threw [" + e + "]. It succeeded"
               + " when the message was first handled, so the handler is not deterministic or"
-              + " changed since. Recovery stops here.",
-          e);
+              + " changed since. Recovery stops here.";
+      replayFailureCause = e;
+      return state;
     }
   }
 
@@ -354,6 +488,10 @@ public final class RecoverableEntity<M, S>
     inFlight.clear();
     tentative = null;
     replayed = 0;
+    replayWriter = 0;
+    replayWriters.clear();
+    replayFailure = null;
+    replayFailureCause = null;
     recoveryStartNanos = System.nanoTime();
   }
 
@@ -361,6 +499,31 @@ public final class RecoverableEntity<M, S>
     pending.clear();
     inFlight.clear();
     tentative = null;
+    if (state.user() instanceof UnreadableSnapshot unreadable) {
+      guard.skipSnapshotsFrom(unreadable.sequenceNr());
+      log().warn(
+          "[REV-W001] Entity [{}] of type [{}] cannot read its snapshot at sequence number [{}]"
+              + " ({}); it restarts from an older snapshot and a longer replay",
+          entityId, definition.entityType(), unreadable.sequenceNr(), unreadable.reason());
+      stopping = Stopping.FALLING_BACK;
+      context.getSelf().tell(Stop.INSTANCE);
+      return;
+    }
+    long highest = lastSequenceNumber(context);
+    if (replayFailure == null && highest > state.sequenceNr()) {
+      replayFailure =
+          "[REV-E012] Entity [" + entityId + "] of type [" + definition.entityType()
+              + "] has a journal up to sequence number [" + highest + "] but recovery reached"
+              + " only [" + state.sequenceNr() + "]: entries are missing (a log truncated past"
+              + " the snapshots that could be read). The entity does not start from an"
+              + " incomplete state.";
+    }
+    if (replayFailure != null) {
+      log().error(replayFailure, replayFailureCause);
+      stopping = Stopping.FAILED;
+      context.getSelf().tell(Stop.INSTANCE);
+      return;
+    }
     RecoveryReport report =
         new RecoveryReport(
             definition.entityType(),

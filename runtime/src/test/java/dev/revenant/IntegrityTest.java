@@ -1,0 +1,183 @@
+package dev.revenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.FishingOutcomes;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.eventstream.EventStream;
+import akka.actor.typed.javadsl.Adapter;
+import akka.persistence.AtomicWrite;
+import akka.persistence.JournalProtocol;
+import akka.persistence.Persistence;
+import akka.persistence.PersistentEnvelope;
+import akka.persistence.PersistentRepr;
+import akka.testkit.javadsl.TestKit;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.revenant.internal.MessageEnvelope;
+import dev.revenant.journal.InMemoryJournal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** Damaged logs and snapshots: detected on replay, never turned into a wrong state. */
+class IntegrityTest {
+  private static final Config CONFIG =
+      ConfigFactory.load(ConfigFactory.parseResources("application-test-journal.conf"));
+
+  private ActorTestKit kit;
+  private String id;
+
+  @BeforeEach
+  void start() {
+    kit = ActorTestKit.create("integrity", CONFIG);
+    id = "i-" + UUID.randomUUID();
+  }
+
+  @AfterEach
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private TestProbe<RecoveryReport> recoveries() {
+    TestProbe<RecoveryReport> reports = kit.createTestProbe();
+    kit.system().eventStream().tell(new EventStream.Subscribe<>(RecoveryReport.class, reports.ref()));
+    return reports;
+  }
+
+  private RecoveryReport awaitRecovery(TestProbe<RecoveryReport> reports) {
+    return reports.fishForMessage(Duration.ofSeconds(10), r ->
+        r.entityId().equals(id) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
+        .get(0);
+  }
+
+  private void addAll(ActorRef<Counter.Msg> entity, int n) {
+    TestProbe<Counter.Reply> probe = kit.createTestProbe();
+    for (int i = 0; i < n; i++) {
+      entity.tell(new Counter.Add(1, probe.ref()));
+    }
+    for (int i = 0; i < n; i++) {
+      probe.receiveMessage(Duration.ofSeconds(10));
+    }
+  }
+
+  private void expectStoppedWithoutAnswering(ActorRef<Counter.Msg> entity) {
+    TestProbe<Counter.State> probe = kit.createTestProbe();
+    entity.tell(new Counter.Get(probe.ref()));
+    probe.expectTerminated(entity, Duration.ofSeconds(10));
+    probe.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aGapInTheLogStopsTheEntityInsteadOfSkippingIt() {
+    TestProbe<RecoveryReport> reports = recoveries();
+    ActorRef<Counter.Msg> entity = kit.spawn(Counter.behavior(CheckpointPolicy.DEFAULT).create(id));
+    addAll(entity, 5);
+    awaitRecovery(reports);
+    kit.stop(entity);
+    InMemoryJournal.loseEvent("counter|" + id, 3);
+    expectStoppedWithoutAnswering(kit.spawn(Counter.behavior(CheckpointPolicy.DEFAULT).create(id)));
+  }
+
+  @Test
+  void interleavedWritersStopTheEntity() {
+    TestProbe<Counter.Reply> replies = kit.createTestProbe();
+    akka.actor.ActorSystem classic = Adapter.toClassic(kit.system());
+    TestKit probe = new TestKit(classic);
+    String pid = "counter|" + id;
+    List<PersistentEnvelope> writes = new ArrayList<>();
+    long[] writers = {7, 7, 9, 7};
+    for (int i = 0; i < writers.length; i++) {
+      MessageEnvelope env = new MessageEnvelope(
+          new Counter.Add(1, replies.ref()), System.currentTimeMillis(), i, writers[i], null);
+      PersistentRepr repr = PersistentRepr.apply(
+          env, i + 1, pid, "", false, akka.actor.ActorRef.noSender(), "w");
+      writes.add(new AtomicWrite(CollectionConverters.asScala(List.of(repr)).toList()));
+    }
+    Persistence.get(classic)
+        .journalFor("revenant.journal.plugins.in-memory.journal", ConfigFactory.empty())
+        .tell(new JournalProtocol.WriteMessages(
+            CollectionConverters.asScala(writes).toList(), probe.getRef(), 1), probe.getRef());
+    probe.expectMsgClass(JournalProtocol.WriteMessagesSuccessful$.class);
+    expectStoppedWithoutAnswering(kit.spawn(Counter.behavior(CheckpointPolicy.DEFAULT).create(id)));
+    replies.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /** A state that cannot be read back once its total is above {@link #READABLE_UP_TO}. */
+  record Fragile(long total) implements JournalSerializable {
+    @JsonCreator
+    static Fragile of(@JsonProperty("total") long total) {
+      if (total > READABLE_UP_TO.get()) {
+        throw new IllegalStateException("fragile state with total [" + total + "] is unreadable");
+      }
+      return new Fragile(total);
+    }
+  }
+
+  static final AtomicLong READABLE_UP_TO = new AtomicLong(Long.MAX_VALUE);
+
+  private static RecoverableBehavior<Counter.Msg, Fragile> fragile() {
+    return Recoverable.define("fragile", Counter.Msg.class, new Fragile(0))
+        .on(Counter.Add.class, (s, m, ctx) -> {
+          Fragile next = new Fragile(s.total() + m.n());
+          ctx.reply(m.replyTo(), new Counter.Reply(next.total(), ctx.sequenceNr()));
+          return next;
+        })
+        .on(Counter.Get.class, (s, m, ctx) -> {
+          ctx.reply(m.replyTo(), new Counter.State(s.total(), List.of(), List.of()));
+          return s;
+        })
+        .on(Counter.Msg.class, (s, m, ctx) -> s)
+        .checkpoint(CheckpointPolicy.everyMessages(100))
+        .build();
+  }
+
+  @Test
+  void anUnreadableSnapshotFallsBackToTheOlderOneAndALongerReplay() {
+    READABLE_UP_TO.set(Long.MAX_VALUE);
+    TestProbe<RecoveryReport> reports = recoveries();
+    ActorRef<Counter.Msg> entity = kit.spawn(fragile().create(id));
+    addAll(entity, 250);
+    awaitRecovery(reports);
+    kit.stop(entity);
+    READABLE_UP_TO.set(150); // the snapshot at 200 is now unreadable, the one at 100 is fine
+    try {
+      ActorRef<Counter.Msg> again = kit.spawn(fragile().create(id));
+      RecoveryReport report = awaitRecovery(reports);
+      assertThat(report.snapshotSequenceNr()).isEqualTo(100);
+      assertThat(report.messagesReplayed()).isEqualTo(150);
+      TestProbe<Counter.State> probe = kit.createTestProbe();
+      again.tell(new Counter.Get(probe.ref()));
+      assertThat(probe.receiveMessage(Duration.ofSeconds(10)).total()).isEqualTo(250);
+    } finally {
+      READABLE_UP_TO.set(Long.MAX_VALUE);
+    }
+  }
+
+  @Test
+  void noReadableSnapshotAndATruncatedLogStopTheEntityRatherThanStartEmpty() {
+    READABLE_UP_TO.set(Long.MAX_VALUE);
+    TestProbe<RecoveryReport> reports = recoveries();
+    ActorRef<Counter.Msg> entity = kit.spawn(fragile().create(id));
+    addAll(entity, 350); // snapshots 200 and 300 kept, entries up to 100 deleted
+    awaitRecovery(reports);
+    kit.stop(entity);
+    assertThat(InMemoryJournal.storedEvents("fragile|" + id)).isEqualTo(250);
+    READABLE_UP_TO.set(50); // no snapshot is readable any more
+    try {
+      expectStoppedWithoutAnswering(kit.spawn(fragile().create(id)));
+    } finally {
+      READABLE_UP_TO.set(Long.MAX_VALUE);
+    }
+  }
+}
