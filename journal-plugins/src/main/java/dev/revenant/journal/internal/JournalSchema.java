@@ -42,6 +42,11 @@ public final class JournalSchema {
     }
   }
 
+  /** Creates the tables of the backend if they are missing, and checks them. */
+  public static void apply(JournalSettings settings) {
+    ensure(settings);
+  }
+
   static void ensure(JournalSettings settings) {
     if (settings.backend().equals("in-memory")) {
       return;
