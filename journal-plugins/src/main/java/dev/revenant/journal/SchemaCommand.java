@@ -23,7 +23,7 @@ public final class SchemaCommand {
     if (args.length == 2 && args[0].equals("print")) {
       if (!JournalSettings.BACKENDS.contains(args[1]) || args[1].equals("in-memory")) {
         err.println("unknown backend [" + args[1] + "]; backends with a schema: [h2-file,"
-            + " postgres, mariadb]");
+            + " h2-server, postgres, mariadb]");
         return 2;
       }
       out.print(JournalSchema.ddl(args[1]));
@@ -36,7 +36,7 @@ public final class SchemaCommand {
           + settings.safeUrl() + "]");
       return 0;
     }
-    err.println("usage: schema print <h2-file|postgres|mariadb>");
+    err.println("usage: schema print <h2-file|h2-server|postgres|mariadb>");
     err.println("       schema apply   (creates the configured backend's tables if missing)");
     return 2;
   }

@@ -47,14 +47,20 @@ class JournalContractTest {
   private String backend;
 
   static Stream<String> backends() {
-    return Stream.of("h2-file", "postgres", "mariadb", "in-memory");
+    return Stream.of("h2-file", "h2-server", "postgres", "mariadb", "in-memory");
   }
+
+  private static org.h2.tools.Server h2Server;
 
   private void start(String backend) throws Exception {
     Backends.requireAvailable(backend);
     this.backend = backend;
     dataDir = Files.createTempDirectory("contract");
     Map<String, Object> overrides = new HashMap<>();
+    if (backend.equals("h2-server")) {
+      h2Server = JournalServer.start(0, dataDir.resolve("server"));
+      overrides.put("revenant.journal.h2-server.port", h2Server.getPort());
+    }
     overrides.put("revenant.journal.backend", backend);
     overrides.put("revenant.journal.h2-file.data-dir", dataDir.toString());
     Config config =
@@ -67,6 +73,10 @@ class JournalContractTest {
   void stop() {
     if (system != null) {
       TestKit.shutdownActorSystem(system);
+    }
+    if (h2Server != null) {
+      h2Server.stop();
+      h2Server = null;
     }
   }
 

@@ -29,12 +29,13 @@ public final class JournalSchema {
 
   /** The DDL for a JDBC backend. */
   public static String ddl(String backend) {
-    String resource = "dev/revenant/journal/schema/" + backend + ".sql";
+    String dialect = backend.equals("h2-server") ? "h2-file" : backend;
+    String resource = "dev/revenant/journal/schema/" + dialect + ".sql";
     try (InputStream in = JournalSchema.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException(
-            "no DDL for backend [" + backend + "]; backends with a schema: [h2-file, postgres,"
-                + " mariadb]");
+            "no DDL for backend [" + backend + "]; backends with a schema: [h2-file,"
+                + " h2-server, postgres, mariadb]");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

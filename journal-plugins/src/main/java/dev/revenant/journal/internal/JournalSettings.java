@@ -18,7 +18,7 @@ public record JournalSettings(
     String backend, String jdbcUrl, String user, String password, boolean createSchema) {
 
   /** The backends, in the order the documentation lists them. */
-  public static final List<String> BACKENDS = List.of("h2-file", "postgres", "mariadb", "in-memory");
+  public static final List<String> BACKENDS = List.of("h2-file", "h2-server", "postgres", "mariadb", "in-memory");
 
   public static JournalSettings from(Config root) {
     Config c = root.getConfig("revenant.journal");

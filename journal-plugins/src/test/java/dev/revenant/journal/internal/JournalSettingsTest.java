@@ -51,7 +51,7 @@ class JournalSettingsTest {
         .isInstanceOf(ConfigException.BadValue.class)
         .hasMessageContaining("revenant.journal.backend")
         .hasMessageContaining("[oracle]")
-        .hasMessageContaining("h2-file, postgres, mariadb, in-memory");
+        .hasMessageContaining("h2-file, h2-server, postgres, mariadb, in-memory");
   }
 
   @Test
