@@ -31,6 +31,11 @@ public final class RecoverableBehavior<M, S> {
     return definition.entityType();
   }
 
+  /** The message type this definition handles. */
+  public Class<M> messageType() {
+    return definition.messageType();
+  }
+
   /** The persistence id an entity's messages and snapshots are stored under. */
   public String persistenceId(String entityId) {
     checkEntityId(entityId);
