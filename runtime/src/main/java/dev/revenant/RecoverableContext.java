@@ -26,6 +26,12 @@ public interface RecoverableContext<M> {
   /** The entity id given to {@link RecoverableBehavior#create}. */
   String entityId();
 
+  /**
+   * This entity's own reference, e.g. to hand out in replies. It belongs to the current
+   * incarnation: keep it out of the state, which outlives incarnations.
+   */
+  ActorRef<M> self();
+
   /** The journal sequence number this message has (1 for the first message ever logged). */
   long sequenceNr();
 

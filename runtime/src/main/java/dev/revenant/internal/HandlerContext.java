@@ -22,6 +22,7 @@ import org.slf4j.helpers.NOPLogger;
 final class HandlerContext<M> implements RecoverableContext<M> {
   private final String entityType;
   private final String entityId;
+  private final ActorRef<M> self;
   private final long sequenceNr;
   private final MessageEnvelope envelope;
   private final Logger log;
@@ -34,6 +35,7 @@ final class HandlerContext<M> implements RecoverableContext<M> {
   private HandlerContext(
       String entityType,
       String entityId,
+      ActorRef<M> self,
       long sequenceNr,
       MessageEnvelope envelope,
       Map<String, PendingTimer> timers,
@@ -41,6 +43,7 @@ final class HandlerContext<M> implements RecoverableContext<M> {
       List<Output> outputs) {
     this.entityType = entityType;
     this.entityId = entityId;
+    this.self = self;
     this.sequenceNr = sequenceNr;
     this.envelope = envelope;
     this.timers = timers;
@@ -49,17 +52,17 @@ final class HandlerContext<M> implements RecoverableContext<M> {
   }
 
   static <M> HandlerContext<M> live(
-      String entityType, String entityId, long sequenceNr, MessageEnvelope envelope,
-      Map<String, PendingTimer> timers, Logger log) {
+      String entityType, String entityId, ActorRef<M> self, long sequenceNr,
+      MessageEnvelope envelope, Map<String, PendingTimer> timers, Logger log) {
     return new HandlerContext<>(
-        entityType, entityId, sequenceNr, envelope, timers, log, new ArrayList<>(2));
+        entityType, entityId, self, sequenceNr, envelope, timers, log, new ArrayList<>(2));
   }
 
   static <M> HandlerContext<M> replay(
-      String entityType, String entityId, long sequenceNr, MessageEnvelope envelope,
-      Map<String, PendingTimer> timers) {
+      String entityType, String entityId, ActorRef<M> self, long sequenceNr,
+      MessageEnvelope envelope, Map<String, PendingTimer> timers) {
     return new HandlerContext<>(
-        entityType, entityId, sequenceNr, envelope, timers, NOPLogger.NOP_LOGGER, null);
+        entityType, entityId, self, sequenceNr, envelope, timers, NOPLogger.NOP_LOGGER, null);
   }
 
   /** The outputs in the order the handler produced them (live only). */
@@ -85,6 +88,11 @@ final class HandlerContext<M> implements RecoverableContext<M> {
   @Override
   public String entityId() {
     return entityId;
+  }
+
+  @Override
+  public ActorRef<M> self() {
+    return self;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.revenant.internal;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PreRestart;
 import akka.actor.typed.SupervisorStrategy;
@@ -312,7 +313,8 @@ public final class RecoverableEntity<M, S>
             timerKey);
     HandlerContext<M> ctx =
         HandlerContext.live(
-            definition.entityType(), entityId, sequenceNr, envelope, base.timers(), log());
+            definition.entityType(), entityId, self(), sequenceNr, envelope, base.timers(),
+            log());
     if (timerKey != null) {
       ctx.consumeTimer(timerKey);
     }
@@ -439,7 +441,7 @@ public final class RecoverableEntity<M, S>
     }
     HandlerContext<M> ctx =
         HandlerContext.replay(
-            definition.entityType(), entityId, sequenceNr, envelope, state.timers());
+            definition.entityType(), entityId, self(), sequenceNr, envelope, state.timers());
     if (envelope.timerKey() != null) {
       ctx.consumeTimer(envelope.timerKey());
     }
@@ -544,6 +546,11 @@ public final class RecoverableEntity<M, S>
       timers.startSingleTimer(t.getKey(), new TimerFired(t.getKey()), left);
     }
     replayed = 0;
+  }
+
+  @SuppressWarnings("unchecked")
+  private ActorRef<M> self() {
+    return (ActorRef<M>) (ActorRef<?>) context.getSelf();
   }
 
   private Logger log() {
