@@ -1,0 +1,267 @@
+package dev.revenant.samples.bank;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpMethods;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCode;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.ExceptionHandler;
+import akka.http.javadsl.server.Rejection;
+import akka.http.javadsl.server.RejectionHandler;
+import akka.http.javadsl.server.Route;
+import akka.http.scaladsl.model.EntityStreamException;
+import akka.http.scaladsl.model.EntityStreamSizeException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.revenant.samples.bank.AccountReply.Balance;
+import dev.revenant.samples.bank.AccountReply.InsufficientFunds;
+import dev.revenant.samples.bank.AccountReply.Rejected;
+import dev.revenant.samples.bank.AmountRequest.BadRequest;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bank's HTTP interface. Every response, errors included, is a JSON object:
+ *
+ * <pre>
+ * POST /accounts/{id}/deposit   {"amount": n}  200 {"id":…,"balance":…}
+ * POST /accounts/{id}/withdraw  {"amount": n}  200 {"id":…,"balance":…} | 409 insufficient funds
+ * GET  /accounts/{id}                          200 {"id":…,"balance":…}
+ * GET  /health                                 200 {"status":"ok"}
+ * bad input 400, unknown path or method 404, account not answering in time 503
+ * </pre>
+ *
+ * <p>Future callbacks run on the actor system's dispatcher (the *Async variants with an explicit
+ * executor), never on the common fork-join pool.
+ */
+public final class BankRoutes extends AllDirectives {
+  private static final Logger LOG = LoggerFactory.getLogger(BankRoutes.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Bodies are tiny; anything bigger than this is refused without being read further. */
+  static final int MAX_BODY_BYTES = 16 * 1024;
+  static final Duration BODY_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ActorSystem<?> system;
+  private final ActorRef<AccountRegistry.Command> registry;
+  private final Duration askTimeout;
+  private final Executor executor;
+
+  public BankRoutes(
+      ActorSystem<?> system, ActorRef<AccountRegistry.Command> registry, Duration askTimeout) {
+    this.system = system;
+    this.registry = registry;
+    this.askTimeout = askTimeout;
+    this.executor = system.executionContext();
+  }
+
+  public Route route() {
+    ExceptionHandler onException =
+        ExceptionHandler.newBuilder()
+            .matchAny(e -> {
+              LOG.error("Unexpected failure while serving a request", e);
+              return complete(error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error"));
+            })
+            .build();
+    // The routes below never reject (the last one matches everything); this is a safety net so
+    // that not even a rejection can produce akka-http's default plain-text response.
+    RejectionHandler onRejection =
+        RejectionHandler.newBuilder()
+            .handleAll(Rejection.class, all -> complete(notFound()))
+            .handleNotFound(complete(notFound()))
+            .build();
+    return handleExceptions(onException, () -> handleRejections(onRejection, () -> concat(
+        path("health", () -> extractRequest(req ->
+            req.method().equals(HttpMethods.GET)
+                ? complete(json(StatusCodes.OK, JSON.createObjectNode().put("status", "ok")))
+                : complete(notFound()))),
+        pathPrefix("accounts", () -> extractRequest(req ->
+            extractUnmatchedPath(rest ->
+                completeWithFuture(completeFailures(accounts(req, rest)))))),
+        complete(notFound()))));
+  }
+
+  /** {@code rest} is the path after "/accounts", percent-encoded as needed. */
+  private CompletionStage<HttpResponse> accounts(HttpRequest req, String rest) {
+    if (!rest.startsWith("/")) {
+      return done(notFound()); // "/accounts" itself, or "/accountsXYZ"
+    }
+    String[] parts = rest.substring(1).split("/", -1);
+    boolean get = req.method().equals(HttpMethods.GET);
+    boolean post = req.method().equals(HttpMethods.POST);
+    if (parts.length == 1 && get) {
+      String id = parts[0];
+      return validId(id) ? ask(id, AccountMsg.GetBalance::new) : done(badId(id));
+    }
+    if (parts.length == 2 && post && (parts[1].equals("deposit") || parts[1].equals("withdraw"))) {
+      String id = parts[0];
+      if (!validId(id)) {
+        return done(badId(id));
+      }
+      boolean deposit = parts[1].equals("deposit");
+      return body(req).thenComposeAsync(bytes -> {
+        long amount;
+        try {
+          amount = AmountRequest.parse(bytes);
+        } catch (BadRequest e) {
+          return done(error(StatusCodes.BAD_REQUEST, e.getMessage()));
+        }
+        return ask(id, replyTo -> deposit
+            ? new AccountMsg.Deposit(amount, replyTo)
+            : new AccountMsg.Withdraw(amount, replyTo));
+      }, executor);
+    }
+    return done(notFound());
+  }
+
+  private static boolean validId(String id) {
+    return Accounts.isValidId(id);
+  }
+
+  private static HttpResponse badId(String id) {
+    return error(StatusCodes.BAD_REQUEST,
+        "account id must be 1-64 characters of [A-Za-z0-9_-], was ["
+            + AmountRequest.abbreviate(id) + "]");
+  }
+
+  /** The whole request body, or a 400/413 response if it cannot be read. */
+  private CompletionStage<byte[]> body(HttpRequest req) {
+    OptionalLong length = req.entity().getContentLengthOption();
+    if (length.isPresent() && length.getAsLong() > MAX_BODY_BYTES) {
+      return CompletableFuture.failedFuture(new HttpFailure(tooLarge()));
+    }
+    return req.entity()
+        .toStrict(BODY_TIMEOUT.toMillis(), MAX_BODY_BYTES, system)
+        .handleAsync((strict, failure) -> {
+          if (failure == null) {
+            return strict.getData().toArray();
+          }
+          Throwable cause = unwrap(failure);
+          if (cause instanceof EntityStreamSizeException
+              || (cause instanceof EntityStreamException e
+                  && e.info().summary().contains("too large"))) {
+            throw new HttpFailure(tooLarge()); // a chunked body that grew past the limit
+          }
+          if (cause instanceof TimeoutException) {
+            throw new HttpFailure(error(StatusCodes.BAD_REQUEST,
+                "request body not received within " + BODY_TIMEOUT.toSeconds() + " s"));
+          }
+          throw new HttpFailure(error(StatusCodes.BAD_REQUEST,
+              "request body could not be read: " + cause.getMessage()));
+        }, executor);
+  }
+
+  /** Asks the account and turns its reply (or the lack of one) into a response. */
+  private CompletionStage<HttpResponse> ask(
+      String id, Function<ActorRef<AccountReply>, AccountMsg> message) {
+    CompletionStage<AccountReply> reply =
+        AskPattern.ask(
+            registry,
+            (ActorRef<AccountReply> replyTo) ->
+                new AccountRegistry.Deliver(id, message.apply(replyTo)),
+            askTimeout,
+            system.scheduler());
+    return reply.handleAsync((r, failure) -> {
+      if (failure == null) {
+        return toResponse(id, r);
+      }
+      Throwable cause = unwrap(failure);
+      if (cause instanceof TimeoutException) {
+        LOG.warn("Account [{}] did not answer within {} s", id, askTimeout.toSeconds());
+        return error(StatusCodes.SERVICE_UNAVAILABLE,
+            "account [" + id + "] did not answer within " + askTimeout.toSeconds()
+                + " s; the operation may or may not have taken effect");
+      }
+      LOG.error("Asking account [{}] failed", id, cause);
+      return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error");
+    }, executor);
+  }
+
+  private static HttpResponse toResponse(String id, AccountReply reply) {
+    if (reply instanceof Balance b) {
+      return json(StatusCodes.OK,
+          JSON.createObjectNode().put("id", id).put("balance", b.balance()));
+    }
+    if (reply instanceof InsufficientFunds f) {
+      return json(StatusCodes.CONFLICT,
+          JSON.createObjectNode().put("error", "insufficient funds").put("balance", f.balance()));
+    }
+    Rejected r = (Rejected) reply;
+    return json(StatusCodes.CONFLICT,
+        JSON.createObjectNode().put("error", r.reason()).put("balance", r.balance()));
+  }
+
+  /** A response carried through a failed stage, e.g. a body that could not be read. */
+  private static final class HttpFailure extends RuntimeException {
+    final HttpResponse response;
+
+    HttpFailure(HttpResponse response) {
+      super(null, null, false, false);
+      this.response = response;
+    }
+  }
+
+  private CompletionStage<HttpResponse> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Recovers {@link HttpFailure}s into their responses. */
+  private CompletionStage<HttpResponse> completeFailures(CompletionStage<HttpResponse> stage) {
+    return stage.handleAsync((response, failure) -> {
+      if (failure == null) {
+        return response;
+      }
+      Throwable cause = unwrap(failure);
+      if (cause instanceof HttpFailure f) {
+        return f.response;
+      }
+      LOG.error("Unexpected failure while serving a request", cause);
+      return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error");
+    }, executor);
+  }
+
+  private static HttpResponse tooLarge() {
+    return error(StatusCodes.CONTENT_TOO_LARGE,
+        "request body larger than " + MAX_BODY_BYTES + " bytes; expected {\"amount\": <positive"
+            + " integer>}");
+  }
+
+  static HttpResponse notFound() {
+    return error(StatusCodes.NOT_FOUND, "not found");
+  }
+
+  static HttpResponse error(StatusCode status, String message) {
+    return json(status, JSON.createObjectNode().put("error", message));
+  }
+
+  static HttpResponse json(StatusCode status, ObjectNode body) {
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot render JSON", e);
+    }
+  }
+}
