@@ -60,11 +60,7 @@ public final class JournalSchema {
       if (missingTables(c).isEmpty()) {
         return;
       }
-      try (Statement st = c.createStatement()) {
-        for (String sql : statements(ddl(settings.backend()))) {
-          st.execute(sql);
-        }
-      }
+      createTables(c, settings.backend());
       List<String> missing = missingTables(c);
       if (!missing.isEmpty()) {
         throw new IllegalStateException(
@@ -77,6 +73,34 @@ public final class JournalSchema {
           "cannot create the journal schema on backend [" + settings.backend() + "] at ["
               + settings.safeUrl() + "]: " + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * Runs the DDL. Several nodes starting at once may race on it, and "IF NOT EXISTS" is not
+   * atomic everywhere (H2 reported an index "already exists" to the loser): the DDL is
+   * idempotent, so a failed attempt is simply repeated, at most three times.
+   */
+  private static void createTables(Connection c, String backend) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try (Statement st = c.createStatement()) {
+        for (String sql : statements(ddl(backend))) {
+          st.execute(sql);
+        }
+        return;
+      } catch (SQLException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        LOG.info("Creating the journal schema raced with another node ({}); trying again",
+            e.getMessage());
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 

@@ -42,7 +42,7 @@ public final class Accounts {
             return state;
           }
           Account next = new Account(state.balance() + msg.amount());
-          ctx.reply(msg.replyTo(), new Balance(next.balance()));
+          ctx.reply(msg.replyTo(), new Balance(next.balance(), ctx.self()));
           return next;
         })
         .on(Withdraw.class, (state, msg, ctx) -> {
@@ -56,11 +56,11 @@ public final class Accounts {
             return state;
           }
           Account next = new Account(state.balance() - msg.amount());
-          ctx.reply(msg.replyTo(), new Balance(next.balance()));
+          ctx.reply(msg.replyTo(), new Balance(next.balance(), ctx.self()));
           return next;
         })
         .on(GetBalance.class, (state, msg, ctx) -> {
-          ctx.reply(msg.replyTo(), new Balance(state.balance()));
+          ctx.reply(msg.replyTo(), new Balance(state.balance(), ctx.self()));
           return state;
         })
         .build();

@@ -6,12 +6,18 @@ import akka.actor.typed.Props;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
 import dev.revenant.RecoverableBehavior;
+import dev.revenant.journal.JournalHealth;
 import dev.revenant.RevenantConfig;
 import dev.revenant.RecoveryReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,12 +47,23 @@ public final class BankNode implements AutoCloseable {
 
   private static final String USAGE =
       "usage: bank-node [--http-port P] [--data-dir D] [--http-host H]\n"
-          + "  --http-port P  port to serve HTTP on (default " + DEFAULT_PORT
+          + "                 [--journal h2-file|h2-server|postgres|mariadb|in-memory]\n"
+          + "                 [--jdbc-url URL] [--journal-port J]\n"
+          + "                 [--cluster-port C --seeds 127.0.0.1:C1,127.0.0.1:C2"
+          + " [--profile safe|fast-failover]]\n"
+          + "  --http-port P     port to serve HTTP on (default " + DEFAULT_PORT
           + "; 0 picks a free one)\n"
-          + "  --data-dir D   directory of the journal database (default " + DEFAULT_DATA_DIR
-          + ")\n"
-          + "  --http-host H  address to bind (default " + DEFAULT_HOST + ", local only)\n"
-          + "Prints 'bank-node ready http=<port>' when it accepts requests.";
+          + "  --data-dir D      directory of the embedded journal (h2-file; default "
+          + DEFAULT_DATA_DIR + ")\n"
+          + "  --http-host H     address to bind (default " + DEFAULT_HOST + ", local only)\n"
+          + "  --journal B       journal backend (default h2-file; h2-server in cluster mode)\n"
+          + "  --jdbc-url URL    JDBC URL of the postgres or mariadb journal\n"
+          + "  --journal-port J  port of the h2-server journal server (default 9092)\n"
+          + "  --cluster-port C  join an Akka cluster on 127.0.0.1:C (cluster mode)\n"
+          + "  --seeds LIST      the cluster's seed nodes, host:port separated by commas\n"
+          + "  --profile NAME    cluster timing profile (default safe)\n"
+          + "Prints 'bank-node ready http=<port>' (with ' cluster=<C>' in cluster mode) when it"
+          + " accepts requests.";
 
   private final ActorSystem<AccountRegistry.Command> system;
   private final ServerBinding binding;
@@ -56,55 +73,85 @@ public final class BankNode implements AutoCloseable {
     this.binding = binding;
   }
 
+  /** Waits until this node is an Up member of the cluster. */
+  private static void awaitMembership(ActorSystem<?> system) throws InterruptedException {
+    Cluster cluster = Cluster.get(system);
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (cluster.selfMember().status() != MemberStatus.up()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("did not become an Up member of the cluster within "
+            + START_TIMEOUT.toSeconds() + " s; are the seed nodes running? (see the log above)");
+      }
+      Thread.sleep(50);
+    }
+  }
+
   /** Starts a node bound to 127.0.0.1; {@code port} 0 picks a free port. */
   public static BankNode start(int port, Path dataDir) throws Exception {
     return start(DEFAULT_HOST, port, dataDir);
   }
 
-  /**
-   * Starts a node and returns once its journal works and its HTTP port accepts requests.
-   *
-   * @throws Exception if the journal or the HTTP server do not start; the actor system is then
-   *     terminated again
-   */
+  /** Starts a single node on the embedded journal in {@code dataDir}. */
   public static BankNode start(String host, int port, Path dataDir) throws Exception {
-    // RevenantConfig.load resolves the configuration after the override is in, so the journal
-    // URL derived from the data directory follows it (overrides.withFallback(ConfigFactory
+    return start(new Options(host, port, dataDir.toString(), "h2-file", null, null, null,
+        List.of(), "safe"));
+  }
+
+  /**
+   * Starts a node and returns once its journal works, it is a cluster member (in cluster mode)
+   * and its HTTP port accepts requests.
+   *
+   * @throws Exception if the journal, the cluster or the HTTP server do not start; the actor
+   *     system is then terminated again
+   */
+  public static BankNode start(Options options) throws Exception {
+    // RevenantConfig.load resolves the configuration after the overrides are in, so the journal
+    // URL derived from the data directory follows them (overrides.withFallback(ConfigFactory
     // .load()) would resolve that URL from the default ./data first).
-    Config config = RevenantConfig.load(
-        Map.of(DATA_DIR_KEY, dataDir.toAbsolutePath().normalize().toString()));
+    Config config = RevenantConfig.load(options.configOverrides());
+    Path dataDir = Path.of(options.dataDir());
     RecoverableBehavior<AccountMsg, Account> accounts = Accounts.behavior();
     ActorSystem<AccountRegistry.Command> system =
         ActorSystem.create(AccountRegistry.create(accounts), "bank", config);
     try {
+      if (options.clustered()) {
+        awaitMembership(system);
+      }
       CompletableFuture<RecoveryReport> warmedUp = new CompletableFuture<>();
       system.systemActorOf(
           JournalWarmUp.create(accounts, warmedUp), "journal-warm-up", Props.empty());
       try {
         warmedUp.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        throw new IllegalStateException("the journal in [" + dataDir + "] did not start within "
-            + START_TIMEOUT.toSeconds() + " s (see the log above)", e);
+        throw new IllegalStateException("the journal (" + options.journal() + ") did not start"
+            + " within " + START_TIMEOUT.toSeconds() + " s (see the log above)", e);
       } catch (ExecutionException e) {
-        throw new IllegalStateException("the journal in [" + dataDir + "] did not start: "
+        throw new IllegalStateException("the journal (" + options.journal() + ") did not start: "
             + e.getCause().getMessage(), e.getCause());
       }
+      AccountGateway gateway = options.clustered()
+          ? AccountGateway.cluster(system, accounts)
+          : AccountGateway.local(system, system);
+      BankRoutes routes = new BankRoutes(system, gateway, ASK_TIMEOUT,
+          Optional.of(JournalHealth.of(system)), options.clustered());
       ServerBinding binding;
       try {
         binding =
             Http.get(system)
-                .newServerAt(host, port)
-                .bind(new BankRoutes(system, system, ASK_TIMEOUT).route())
+                .newServerAt(options.host(), options.port())
+                .bind(routes.route())
                 .toCompletableFuture()
                 .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         throw new IllegalStateException(
-            "cannot serve HTTP on " + host + ":" + port + ": " + e.getCause().getMessage(),
+            "cannot serve HTTP on " + options.host() + ":" + options.port() + ": "
+                + e.getCause().getMessage(),
             e.getCause());
       }
       binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      LOG.info("Bank node serving HTTP on {} with its journal in [{}]",
-          binding.localAddress(), dataDir.toAbsolutePath());
+      LOG.info("Bank node serving HTTP on {} with journal [{}]{}", binding.localAddress(),
+          options.journal(), options.journal().equals("h2-file")
+              ? " in [" + dataDir.toAbsolutePath() + "]" : "");
       return new BankNode(system, binding);
     } catch (Exception e) {
       system.terminate();
@@ -141,8 +188,56 @@ public final class BankNode implements AutoCloseable {
 
   // ---------------------------------------------------------------- command line
 
-  /** Parsed command line. */
-  record Options(String host, int port, String dataDir) {}
+  /**
+   * Parsed command line.
+   *
+   * @param journal backend name
+   * @param jdbcUrl for postgres or mariadb, or null for the configured default
+   * @param journalPort for h2-server, or null for the configured default
+   * @param clusterPort null for a single node
+   * @param seeds host:port of the seed nodes (cluster mode)
+   * @param profile cluster profile
+   */
+  public record Options(
+      String host,
+      int port,
+      String dataDir,
+      String journal,
+      String jdbcUrl,
+      Integer journalPort,
+      Integer clusterPort,
+      List<String> seeds,
+      String profile) {
+
+    boolean clustered() {
+      return clusterPort != null;
+    }
+
+    /** The configuration this command line asks for, in HOCON path form. */
+    Map<String, Object> configOverrides() {
+      Map<String, Object> o = new HashMap<>();
+      o.put(DATA_DIR_KEY, Path.of(dataDir).toAbsolutePath().normalize().toString());
+      o.put("revenant.journal.backend", journal);
+      if (jdbcUrl != null) {
+        o.put("revenant.journal." + journal + ".url", jdbcUrl);
+      }
+      if (journalPort != null) {
+        o.put("revenant.journal.h2-server.port", journalPort);
+      }
+      if (clustered()) {
+        o.put("akka.actor.provider", "cluster");
+        o.put("akka.remote.artery.canonical.hostname", "127.0.0.1");
+        o.put("akka.remote.artery.canonical.port", clusterPort);
+        List<String> seedNodes = new ArrayList<>();
+        for (String seed : seeds) {
+          seedNodes.add("akka://bank@" + seed);
+        }
+        o.put("akka.cluster.seed-nodes", seedNodes);
+        o.put("revenant.cluster.profile", profile);
+      }
+      return o;
+    }
+  }
 
   /** A command line that cannot be run; the message says why. */
   static final class UsageException extends Exception {
@@ -151,11 +246,21 @@ public final class BankNode implements AutoCloseable {
     }
   }
 
-  /** Parses {@code [--http-port P] [--data-dir D] [--http-host H]}, also {@code --flag=value}. */
+  private static final List<String> JOURNALS =
+      List.of("h2-file", "h2-server", "postgres", "mariadb", "in-memory");
+  private static final List<String> PROFILES = List.of("safe", "fast-failover");
+
+  /** Parses the command line of {@link #USAGE}, also {@code --flag=value}. */
   static Options parse(String[] args) throws UsageException {
     String host = DEFAULT_HOST;
     int port = DEFAULT_PORT;
     String dataDir = DEFAULT_DATA_DIR;
+    String journal = null;
+    String jdbcUrl = null;
+    Integer journalPort = null;
+    Integer clusterPort = null;
+    List<String> seeds = List.of();
+    String profile = "safe";
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg;
@@ -166,7 +271,8 @@ public final class BankNode implements AutoCloseable {
         value = arg.substring(eq + 1);
       }
       switch (flag) {
-        case "--http-port", "--data-dir", "--http-host" -> {
+        case "--http-port", "--data-dir", "--http-host", "--journal", "--jdbc-url",
+            "--journal-port", "--cluster-port", "--seeds", "--profile" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(flag + " needs a value");
@@ -177,8 +283,14 @@ public final class BankNode implements AutoCloseable {
             throw new UsageException(flag + " needs a non-empty value");
           }
           switch (flag) {
-            case "--http-port" -> port = parsePort(value);
+            case "--http-port" -> port = parsePort(flag, value, 0);
             case "--data-dir" -> dataDir = value;
+            case "--journal" -> journal = oneOf(flag, value, JOURNALS);
+            case "--jdbc-url" -> jdbcUrl = value;
+            case "--journal-port" -> journalPort = parsePort(flag, value, 1);
+            case "--cluster-port" -> clusterPort = parsePort(flag, value, 1);
+            case "--seeds" -> seeds = parseSeeds(value);
+            case "--profile" -> profile = oneOf(flag, value, PROFILES);
             default -> host = value;
           }
         }
@@ -187,20 +299,61 @@ public final class BankNode implements AutoCloseable {
                 + "]");
       }
     }
-    return new Options(host, port, dataDir);
+    if (journal == null) {
+      journal = clusterPort != null ? "h2-server" : "h2-file";
+    }
+    if (clusterPort == null && (!seeds.isEmpty())) {
+      throw new UsageException("--seeds needs --cluster-port");
+    }
+    if (clusterPort != null && (journal.equals("h2-file") || journal.equals("in-memory"))) {
+      throw new UsageException("cluster mode needs a journal every node reaches: --journal"
+          + " h2-server, postgres or mariadb, was [" + journal + "]");
+    }
+    if (jdbcUrl != null && !(journal.equals("postgres") || journal.equals("mariadb"))) {
+      throw new UsageException("--jdbc-url goes with --journal postgres or mariadb, not ["
+          + journal + "]");
+    }
+    if (clusterPort != null && seeds.isEmpty()) {
+      seeds = List.of("127.0.0.1:" + clusterPort); // the first node of a new cluster
+    }
+    return new Options(host, port, dataDir, journal, jdbcUrl, journalPort, clusterPort, seeds,
+        profile);
   }
 
-  private static int parsePort(String value) throws UsageException {
+  private static int parsePort(String flag, String value, int min) throws UsageException {
     try {
       int p = Integer.parseInt(value);
-      if (p >= 0 && p <= 65535) {
+      if (p >= min && p <= 65535) {
         return p;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new UsageException("--http-port must be a port number from 0 to 65535, was [" + value
-        + "]");
+    throw new UsageException(flag + " must be a port number from " + min + " to 65535, was ["
+        + value + "]");
+  }
+
+  private static String oneOf(String flag, String value, List<String> allowed)
+      throws UsageException {
+    if (!allowed.contains(value)) {
+      throw new UsageException(flag + " must be one of " + allowed + ", was [" + value + "]");
+    }
+    return value;
+  }
+
+  private static List<String> parseSeeds(String value) throws UsageException {
+    List<String> out = new ArrayList<>();
+    for (String seed : value.split(",")) {
+      String s = seed.strip();
+      int colon = s.lastIndexOf(':');
+      if (colon <= 0 || !s.substring(0, colon).equals("127.0.0.1")) {
+        throw new UsageException("--seeds takes 127.0.0.1:<port> entries separated by commas,"
+            + " was [" + seed + "]");
+      }
+      parsePort("--seeds", s.substring(colon + 1), 1);
+      out.add(s);
+    }
+    return List.copyOf(out);
   }
 
   public static void main(String[] args) {
@@ -219,7 +372,7 @@ public final class BankNode implements AutoCloseable {
     }
     BankNode node;
     try {
-      node = start(options.host(), options.port(), Path.of(options.dataDir()));
+      node = start(options);
     } catch (Exception e) {
       LOG.error("Bank node failed to start", e);
       System.err.println("bank-node: failed to start: "
@@ -228,7 +381,8 @@ public final class BankNode implements AutoCloseable {
       return;
     }
     PrintStream out = System.out;
-    out.println("bank-node ready http=" + node.port());
+    out.println("bank-node ready http=" + node.port()
+        + (options.clustered() ? " cluster=" + options.clusterPort() : ""));
     out.flush();
     // Runs until killed: SIGTERM runs Akka's coordinated shutdown (a JVM shutdown hook), which
     // unbinds HTTP and terminates the actor system.

@@ -2,7 +2,6 @@ package dev.revenant.samples.bank;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
@@ -21,8 +20,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.revenant.samples.bank.AccountReply.Balance;
 import dev.revenant.samples.bank.AccountReply.InsufficientFunds;
 import dev.revenant.samples.bank.AccountReply.Rejected;
+import dev.revenant.journal.JournalHealth;
 import dev.revenant.samples.bank.AmountRequest.BadRequest;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * POST /accounts/{id}/withdraw  {"amount": n}  200 {"id":…,"balance":…} | 409 insufficient funds
  * GET  /accounts/{id}                          200 {"id":…,"balance":…}
  * GET  /health                                 200 {"status":"ok"}
- * bad input 400, unknown path or method 404, account not answering in time 503
+ * GET  /cluster                                200 {"self":…,"members":[…],"unreachable":[…]}
+ *                                                  (cluster mode; adds "node" to account answers)
+ * bad input 400, unknown path or method 404, account not answering in time 503,
+ * journal database down 503 {"error":"journal unavailable"}
  * </pre>
  *
  * <p>Future callbacks run on the actor system's dispatcher (the *Async variants with an explicit
@@ -55,16 +59,40 @@ public final class BankRoutes extends AllDirectives {
   static final int MAX_BODY_BYTES = 16 * 1024;
   static final Duration BODY_TIMEOUT = Duration.ofSeconds(5);
 
-  private final ActorSystem<?> system;
-  private final ActorRef<AccountRegistry.Command> registry;
-  private final Duration askTimeout;
-  private final Executor executor;
+  /** How long a journal health check may take before the journal counts as unavailable. */
+  static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
 
+  private final ActorSystem<?> system;
+  private final AccountGateway gateway;
+  private final Duration askTimeout;
+  private final Optional<JournalHealth> journal;
+  private final boolean clusterMode;
+  private final Executor executor;
+  /** Set when the journal was found down; requests then fail fast until a check finds it up. */
+  private volatile boolean journalDown;
+
+  /** One node, the local registry, no journal health check (tests). */
   public BankRoutes(
       ActorSystem<?> system, ActorRef<AccountRegistry.Command> registry, Duration askTimeout) {
+    this(system, AccountGateway.local(system, registry), askTimeout, Optional.empty(), false);
+  }
+
+  /**
+   * @param journal checks the journal when an account does not answer in time, to answer 503
+   *     "journal unavailable" (and then fail fast until it is back) instead of a plain timeout
+   * @param clusterMode serve {@code /cluster} and say which node answered
+   */
+  public BankRoutes(
+      ActorSystem<?> system,
+      AccountGateway gateway,
+      Duration askTimeout,
+      Optional<JournalHealth> journal,
+      boolean clusterMode) {
     this.system = system;
-    this.registry = registry;
+    this.gateway = gateway;
     this.askTimeout = askTimeout;
+    this.journal = journal;
+    this.clusterMode = clusterMode;
     this.executor = system.executionContext();
   }
 
@@ -87,6 +115,10 @@ public final class BankRoutes extends AllDirectives {
         path("health", () -> extractRequest(req ->
             req.method().equals(HttpMethods.GET)
                 ? complete(json(StatusCodes.OK, JSON.createObjectNode().put("status", "ok")))
+                : complete(notFound()))),
+        path("cluster", () -> extractRequest(req ->
+            req.method().equals(HttpMethods.GET) && clusterMode
+                ? complete(json(StatusCodes.OK, ClusterView.of(system)))
                 : complete(notFound()))),
         pathPrefix("accounts", () -> extractRequest(req ->
             extractUnmatchedPath(rest ->
@@ -164,36 +196,68 @@ public final class BankRoutes extends AllDirectives {
         }, executor);
   }
 
-  /** Asks the account and turns its reply (or the lack of one) into a response. */
+  /**
+   * Asks the account and turns its reply (or the lack of one) into a response. While the
+   * journal is known to be down, a quick check comes first and the request fails fast.
+   */
   private CompletionStage<HttpResponse> ask(
       String id, Function<ActorRef<AccountReply>, AccountMsg> message) {
-    CompletionStage<AccountReply> reply =
-        AskPattern.ask(
-            registry,
-            (ActorRef<AccountReply> replyTo) ->
-                new AccountRegistry.Deliver(id, message.apply(replyTo)),
-            askTimeout,
-            system.scheduler());
-    return reply.handleAsync((r, failure) -> {
+    if (journalDown && journal.isPresent()) {
+      return journal.get().isAvailable(HEALTH_TIMEOUT).thenComposeAsync(up -> {
+        if (!up) {
+          return done(journalUnavailable());
+        }
+        LOG.info("The journal answers again");
+        journalDown = false;
+        return askAccount(id, message);
+      }, executor);
+    }
+    return askAccount(id, message);
+  }
+
+  private CompletionStage<HttpResponse> askAccount(
+      String id, Function<ActorRef<AccountReply>, AccountMsg> message) {
+    return gateway.ask(id, message, askTimeout).handleAsync((r, failure) -> {
       if (failure == null) {
-        return toResponse(id, r);
+        return done(toResponse(id, r));
       }
       Throwable cause = unwrap(failure);
       if (cause instanceof TimeoutException) {
         LOG.warn("Account [{}] did not answer within {} s", id, askTimeout.toSeconds());
-        return error(StatusCodes.SERVICE_UNAVAILABLE,
+        HttpResponse timedOut = error(StatusCodes.SERVICE_UNAVAILABLE,
             "account [" + id + "] did not answer within " + askTimeout.toSeconds()
                 + " s; the operation may or may not have taken effect");
+        if (journal.isEmpty()) {
+          return done(timedOut);
+        }
+        return journal.get().isAvailable(HEALTH_TIMEOUT).thenApplyAsync(up -> {
+          if (up) {
+            return timedOut;
+          }
+          if (!journalDown) {
+            LOG.warn("The journal ({}) does not answer; failing requests fast until it does",
+                journal.get().backend());
+          }
+          journalDown = true;
+          return journalUnavailable();
+        }, executor);
       }
       LOG.error("Asking account [{}] failed", id, cause);
-      return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error");
-    }, executor);
+      return done(error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error"));
+    }, executor).thenComposeAsync(Function.identity(), executor);
   }
 
-  private static HttpResponse toResponse(String id, AccountReply reply) {
+  private static HttpResponse journalUnavailable() {
+    return error(StatusCodes.SERVICE_UNAVAILABLE, "journal unavailable");
+  }
+
+  private HttpResponse toResponse(String id, AccountReply reply) {
     if (reply instanceof Balance b) {
-      return json(StatusCodes.OK,
-          JSON.createObjectNode().put("id", id).put("balance", b.balance()));
+      ObjectNode body = JSON.createObjectNode().put("id", id).put("balance", b.balance());
+      if (clusterMode) {
+        body.put("node", ClusterView.nodeOf(system, b.account()));
+      }
+      return json(StatusCodes.OK, body);
     }
     if (reply instanceof InsufficientFunds f) {
       return json(StatusCodes.CONFLICT,
@@ -214,7 +278,7 @@ public final class BankRoutes extends AllDirectives {
     }
   }
 
-  private CompletionStage<HttpResponse> done(HttpResponse response) {
+  private static CompletionStage<HttpResponse> done(HttpResponse response) {
     return CompletableFuture.completedFuture(response);
   }
 
