@@ -1,7 +1,9 @@
 package dev.revenant;
 
 import akka.actor.typed.Behavior;
+import akka.actor.typed.ActorRef;
 import dev.revenant.internal.EntityDefinition;
+import dev.revenant.internal.IdempotencyRule;
 import dev.revenant.internal.RecoverableEntity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +37,13 @@ public final class RecoverableBehavior<M, S> {
   /** The message type this definition handles. */
   public Class<M> messageType() {
     return definition.messageType();
+  }
+
+  /** The address of entity {@code entityId}, for {@link RecoverableContext#deliver}. */
+  public EntityAddress<M> address(String entityId) {
+    checkEntityId(entityId);
+    return new EntityAddress<>(
+        definition.entityType(), definition.messageType().getName(), entityId);
   }
 
   /** The persistence id an entity's messages and snapshots are stored under. */
@@ -70,6 +80,7 @@ public final class RecoverableBehavior<M, S> {
     private final Map<Class<?>, MessageHandler<M, S, ? extends M>> handlers =
         new LinkedHashMap<>();
     private Optional<CheckpointPolicy> checkpointPolicy = Optional.empty();
+    private final Map<Class<?>, IdempotencyRule> idempotency = new LinkedHashMap<>();
 
     Builder(String entityType, Class<M> messageType, S initialState) {
       this.entityType = entityType;
@@ -88,6 +99,29 @@ public final class RecoverableBehavior<M, S> {
         throw new IllegalArgumentException(
             "[REV-E001] entity type [" + entityType + "] already has a handler for ["
                 + messageClass.getName() + "]");
+      }
+      return this;
+    }
+
+    /**
+     * Makes requests of {@code messageClass} idempotent: the first one with a given key is
+     * handled; a repeat within the retention window ({@code revenant.idempotency.*}: the newest
+     * keys by count and age) is not handled again but answered, at {@code replyTo}, with the
+     * answer the first one got (its first reply to its own {@code replyTo}), across crashes and
+     * fail-over. A message whose key is null is handled normally.
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends M, R> Builder<M, S> idempotent(
+        Class<T> messageClass,
+        Function<? super T, String> key,
+        Function<? super T, ActorRef<R>> replyTo) {
+      Objects.requireNonNull(messageClass, "messageClass");
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(replyTo, "replyTo");
+      if (idempotency.putIfAbsent(messageClass, new IdempotencyRule(
+          m -> key.apply((T) m), m -> replyTo.apply((T) m))) != null) {
+        throw new IllegalArgumentException("[REV-E001] entity type [" + entityType
+            + "] already has an idempotency rule for [" + messageClass.getName() + "]");
       }
       return this;
     }
@@ -115,7 +149,8 @@ public final class RecoverableBehavior<M, S> {
                 + missing + "; register one with .on(Class, handler) for each");
       }
       return new RecoverableBehavior<>(
-          new EntityDefinition<>(entityType, messageType, initialState, handlers, checkpointPolicy));
+          new EntityDefinition<>(
+              entityType, messageType, initialState, handlers, checkpointPolicy, idempotency));
     }
 
     /** The concrete classes of a message type: a sealed type's permitted subclasses, recursively. */

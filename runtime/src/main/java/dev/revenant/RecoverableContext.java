@@ -47,8 +47,23 @@ public interface RecoverableContext<M> {
   /** Sends {@code reply} to {@code replyTo} once this message is durable. */
   <R> void reply(ActorRef<R> replyTo, R reply);
 
-  /** Sends {@code message} to {@code target} once this message is durable. */
+  /**
+   * Sends {@code message} to {@code target} once this message is durable: at most once, like
+   * an Akka tell (lost if the target or the network fails). For an exactly-once effect between
+   * recoverable entities use {@link #deliver}.
+   */
   <T> void send(ActorRef<T> target, T message);
+
+  /**
+   * Delivers {@code message} to the recoverable entity at {@code target} with an exactly-once
+   * effect: once this message is durable it is sent, and retransmitted (after crashes of either
+   * side too) until the target has logged it; the target applies it once and drops duplicates.
+   * Messages to one target arrive in the order they were delivered. The target's entity type
+   * must be registered with {@link RecoverableCluster#init} (a single node is a one-node
+   * cluster). If the target's handler throws on it, it is recorded there without effect (and
+   * logged) rather than retransmitted forever.
+   */
+  <T> void deliver(EntityAddress<T> target, T message);
 
   /**
    * Delivers {@code message} to this actor after {@code delay}, once this message is durable.

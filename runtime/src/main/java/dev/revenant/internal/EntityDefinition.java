@@ -18,6 +18,7 @@ public final class EntityDefinition<M, S> {
   private final S initialState;
   private final Map<Class<?>, MessageHandler<M, S, ? extends M>> handlers;
   private final Optional<CheckpointPolicy> checkpointPolicy;
+  private final Map<Class<?>, IdempotencyRule> idempotency;
   private final Map<Class<?>, MessageHandler<M, S, ? extends M>> resolved =
       new ConcurrentHashMap<>();
   private final AtomicBoolean initialStateChecked = new AtomicBoolean();
@@ -25,18 +26,31 @@ public final class EntityDefinition<M, S> {
   /**
    * @param handlers by message class, in registration order
    * @param checkpointPolicy empty: use {@code revenant.checkpoint.*} from the configuration
+   * @param idempotency by message class
    */
   public EntityDefinition(
       String entityType,
       Class<M> messageType,
       S initialState,
       Map<Class<?>, MessageHandler<M, S, ? extends M>> handlers,
-      Optional<CheckpointPolicy> checkpointPolicy) {
+      Optional<CheckpointPolicy> checkpointPolicy,
+      Map<Class<?>, IdempotencyRule> idempotency) {
     this.entityType = entityType;
     this.messageType = messageType;
     this.initialState = initialState;
     this.handlers = new LinkedHashMap<>(handlers);
     this.checkpointPolicy = checkpointPolicy;
+    this.idempotency = new LinkedHashMap<>(idempotency);
+  }
+
+  /** The idempotency rule for a message's class, or null. */
+  public IdempotencyRule idempotencyFor(Class<?> messageClass) {
+    for (Map.Entry<Class<?>, IdempotencyRule> e : idempotency.entrySet()) {
+      if (e.getKey().isAssignableFrom(messageClass)) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   public String entityType() {

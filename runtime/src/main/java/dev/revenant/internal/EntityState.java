@@ -10,18 +10,23 @@ import java.util.Map;
  * @param sequenceNr sequence number of the last message applied (equals Akka's, since every
  *     journal event of an entity is a {@link MessageEnvelope})
  * @param timers durable timers by key, still to fire
+ * @param channels exactly-once and idempotency bookkeeping
  */
 public record EntityState(
     @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) Object user,
     long sequenceNr,
-    Map<String, PendingTimer> timers)
+    Map<String, PendingTimer> timers,
+    Channels channels)
     implements InternalSerializable {
 
   public EntityState {
     timers = Map.copyOf(timers);
+    if (channels == null) {
+      channels = Channels.EMPTY;
+    }
   }
 
   static EntityState initial(Object user) {
-    return new EntityState(user, 0L, Map.of());
+    return new EntityState(user, 0L, Map.of(), Channels.EMPTY);
   }
 }

@@ -1,6 +1,7 @@
 package dev.revenant.internal;
 
 import akka.actor.typed.ActorRef;
+import dev.revenant.EntityAddress;
 import dev.revenant.RecoverableContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,10 @@ final class HandlerContext<M> implements RecoverableContext<M> {
   private final List<Output> outputs;
   private Map<String, PendingTimer> timers;
   private boolean timersCopied;
+  private Map<String, Channels.Outbox> outbox;
+  private boolean outboxCopied;
+  private ActorRef<?> answerTo;
+  private Object answer;
   private Random random;
   private Random idSource;
 
@@ -39,6 +44,7 @@ final class HandlerContext<M> implements RecoverableContext<M> {
       long sequenceNr,
       MessageEnvelope envelope,
       Map<String, PendingTimer> timers,
+      Map<String, Channels.Outbox> outbox,
       Logger log,
       List<Output> outputs) {
     this.entityType = entityType;
@@ -47,22 +53,38 @@ final class HandlerContext<M> implements RecoverableContext<M> {
     this.sequenceNr = sequenceNr;
     this.envelope = envelope;
     this.timers = timers;
+    this.outbox = outbox;
     this.log = log;
     this.outputs = outputs;
   }
 
   static <M> HandlerContext<M> live(
       String entityType, String entityId, ActorRef<M> self, long sequenceNr,
-      MessageEnvelope envelope, Map<String, PendingTimer> timers, Logger log) {
-    return new HandlerContext<>(
-        entityType, entityId, self, sequenceNr, envelope, timers, log, new ArrayList<>(2));
+      MessageEnvelope envelope, EntityState base, Logger log) {
+    return new HandlerContext<>(entityType, entityId, self, sequenceNr, envelope, base.timers(),
+        base.channels().outbox(), log, new ArrayList<>(2));
   }
 
   static <M> HandlerContext<M> replay(
       String entityType, String entityId, ActorRef<M> self, long sequenceNr,
-      MessageEnvelope envelope, Map<String, PendingTimer> timers) {
-    return new HandlerContext<>(
-        entityType, entityId, self, sequenceNr, envelope, timers, NOPLogger.NOP_LOGGER, null);
+      MessageEnvelope envelope, EntityState base) {
+    return new HandlerContext<>(entityType, entityId, self, sequenceNr, envelope, base.timers(),
+        base.channels().outbox(), NOPLogger.NOP_LOGGER, null);
+  }
+
+  /** Capture the first reply to {@code replyTo}: the answer repeated for an idempotency key. */
+  void captureAnswerTo(ActorRef<?> replyTo) {
+    this.answerTo = replyTo;
+  }
+
+  /** The captured answer, or null. */
+  Object answer() {
+    return answer;
+  }
+
+  /** The outbox after the handler ran. */
+  Map<String, Channels.Outbox> outbox() {
+    return outbox;
   }
 
   /** The outputs in the order the handler produced them (live only). */
@@ -129,6 +151,9 @@ final class HandlerContext<M> implements RecoverableContext<M> {
   public <R> void reply(ActorRef<R> replyTo, R reply) {
     Objects.requireNonNull(replyTo, "reply: replyTo is null");
     Objects.requireNonNull(reply, "reply: the reply message is null");
+    if (answer == null && replyTo.equals(answerTo)) {
+      answer = reply;
+    }
     if (outputs != null) {
       outputs.add(new Output.Tell((ActorRef<Object>) replyTo, reply));
     }
@@ -141,6 +166,23 @@ final class HandlerContext<M> implements RecoverableContext<M> {
     Objects.requireNonNull(message, "send: message is null");
     if (outputs != null) {
       outputs.add(new Output.Tell((ActorRef<Object>) target, message));
+    }
+  }
+
+  @Override
+  public <T> void deliver(EntityAddress<T> target, T message) {
+    Objects.requireNonNull(target, "deliver: target is null");
+    Objects.requireNonNull(message, "deliver: message is null");
+    if (!outboxCopied) {
+      outbox = new HashMap<>(outbox);
+      outboxCopied = true;
+    }
+    Channels.Outbox channel = outbox.get(target.persistenceId());
+    Channels.Outbox next =
+        (channel == null ? new Channels.Outbox(target, 0L, List.of()) : channel).append(message);
+    outbox.put(target.persistenceId(), next);
+    if (outputs != null) {
+      outputs.add(new Output.Deliver(target, next.lastSeq(), message));
     }
   }
 

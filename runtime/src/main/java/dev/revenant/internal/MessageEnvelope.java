@@ -13,11 +13,25 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * @param writer id of the entity incarnation that wrote it; replay checks that incarnations
  *     follow each other and never interleave
  * @param timerKey the key of the durable timer that delivered the message, or null
+ * @param from for a message that came on a reliable channel: the sender's persistence id
+ * @param deliverySeq with {@code from}: its channel sequence number
+ * @param rejected with {@code from}: the handler threw, so the delivery was recorded (and
+ *     confirmed) without effect rather than retransmitted forever
  */
 public record MessageEnvelope(
     @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) Object message,
     long receivedAtMillis,
     long seed,
     long writer,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String timerKey)
-    implements InternalSerializable {}
+    @JsonInclude(JsonInclude.Include.NON_NULL) String timerKey,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String from,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long deliverySeq,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean rejected)
+    implements InternalSerializable {
+
+  /** A message from outside (or a timer): not on a reliable channel. */
+  public MessageEnvelope(
+      Object message, long receivedAtMillis, long seed, long writer, String timerKey) {
+    this(message, receivedAtMillis, seed, writer, timerKey, null, 0L, false);
+  }
+}

@@ -63,6 +63,11 @@ public final class RecoverableEntity<M, S>
   /** Self message after a failed recovery: stop (or restart from an older snapshot). */
   enum Stop { INSTANCE }
 
+  /** Self message: send unconfirmed deliveries again. */
+  enum RedeliverTick { INSTANCE }
+
+  private static final String REDELIVER = "revenant-redeliver";
+
   /** Why a recovered entity is stopping instead of running. */
   private enum Stopping { NO, FAILED, FALLING_BACK }
 
@@ -76,6 +81,8 @@ public final class RecoverableEntity<M, S>
   private final RevenantSettings settings;
   private final CheckpointPolicy checkpointPolicy;
   private final Serialization serialization;
+  private final MessageStep<M, S> messageStep;
+  private final EntityRouter router;
 
   private final List<Pending> pending = new ArrayList<>();
   private EntityState tentative;
@@ -138,6 +145,8 @@ public final class RecoverableEntity<M, S>
     this.settings = settings;
     this.checkpointPolicy = definition.checkpointPolicy().orElse(settings.defaultCheckpointPolicy());
     this.serialization = SerializationExtension.get(Adapter.toClassic(context.getSystem()));
+    this.messageStep = new MessageStep<>(definition, entityId, settings);
+    this.router = new EntityRouter(context.getSystem(), context.getLog());
     if (definition.claimInitialStateCheck()) {
       checkSerializable(EntityState.initial(definition.initialState()));
     }
@@ -215,7 +224,8 @@ public final class RecoverableEntity<M, S>
       }
 
       private EntityState unreadable(long sequenceNr, String reason) {
-        return new EntityState(new UnreadableSnapshot(sequenceNr, reason), sequenceNr, Map.of());
+        return new EntityState(
+            new UnreadableSnapshot(sequenceNr, reason), sequenceNr, Map.of(), Channels.EMPTY);
       }
     };
   }
@@ -258,10 +268,22 @@ public final class RecoverableEntity<M, S>
       }
       if (command instanceof TimerFired fired) {
         PendingTimer timer = current(state).timers().get(fired.key());
-        return timer == null ? Effect().none() : receive(state, timer.message(), fired.key());
+        return timer == null
+            ? Effect().none()
+            : receive(state, timer.message(), fired.key(), null);
+      }
+      if (command instanceof Delivery delivery) {
+        return onDelivery(state, delivery);
+      }
+      if (command instanceof Confirmation confirmation) {
+        return onConfirmation(state, confirmation);
+      }
+      if (command == RedeliverTick.INSTANCE) {
+        redeliver(state);
+        return Effect().none();
       }
       if (definition.messageType().isInstance(command)) {
-        return receive(state, command, null);
+        return receive(state, command, null, null);
       }
       log().warn(
           "Entity [{}] of type [{}] got a message of class [{}], which is not a [{}]; ignored",
@@ -282,7 +304,8 @@ public final class RecoverableEntity<M, S>
       }
       return Effect().stop();
     }
-    if (!(command instanceof Flush) && !(command instanceof TimerFired)) {
+    if (!(command instanceof Flush) && !(command instanceof TimerFired)
+        && command != RedeliverTick.INSTANCE) {
       log().warn(
           "Entity [{}] of type [{}] drops a message of class [{}]: its recovery failed",
           entityId, definition.entityType(), command.getClass().getName());
@@ -295,45 +318,78 @@ public final class RecoverableEntity<M, S>
     return pending.isEmpty() ? durable : tentative;
   }
 
-  @SuppressWarnings("unchecked")
-  private Effect<MessageEnvelope, EntityState> receive(
-      EntityState durable, Object message, String timerKey) {
-    EntityState base = current(durable);
-    long sequenceNr = base.sequenceNr() + 1;
-    MessageHandler<M, S, M> handler = definition.handlerFor(message.getClass());
-    if (handler == null) {
-      log().error(
-          "[REV-E002] Entity [{}] of type [{}] has no handler for message class [{}]; ignored",
-          entityId, definition.entityType(), message.getClass().getName());
+  /**
+   * A message on a reliable channel: applied if it is the next of its channel, confirmed at once
+   * if already applied and durable, dropped otherwise (an earlier one is missing or it is in the
+   * pending batch; the sender retransmits in order).
+   */
+  private Effect<MessageEnvelope, EntityState> onDelivery(EntityState durable, Delivery d) {
+    long durableHighest = durable.channels().received().getOrDefault(d.from(), 0L);
+    if (d.seq() <= durableHighest) {
+      d.replyTo().tell(new Confirmation(persistenceId().id(), durableHighest));
       return Effect().none();
     }
+    long highest = current(durable).channels().received().getOrDefault(d.from(), 0L);
+    if (d.seq() != highest + 1) {
+      return Effect().none();
+    }
+    return receive(durable, d.message(), null, d);
+  }
+
+  /** A confirmation that drops outbox entries is logged; a stale one is ignored. */
+  private Effect<MessageEnvelope, EntityState> onConfirmation(
+      EntityState durable, Confirmation c) {
+    Channels.Outbox channel = current(durable).channels().outbox().get(c.receiver());
+    if (channel == null || channel.unconfirmed().isEmpty()
+        || channel.unconfirmed().get(0).seq() > c.seq()) {
+      return Effect().none();
+    }
+    return receive(durable, c, null, null);
+  }
+
+  /**
+   * Handles a message on the state after the pending batch and adds it to the batch, with its
+   * outputs held until the batch is durable.
+   *
+   * @param delivery the reliable-channel delivery that carried it, or null
+   */
+  private Effect<MessageEnvelope, EntityState> receive(
+      EntityState durable, Object message, String timerKey, Delivery delivery) {
+    EntityState base = current(durable);
+    long sequenceNr = base.sequenceNr() + 1;
     MessageEnvelope envelope =
         new MessageEnvelope(
             message, System.currentTimeMillis(), ThreadLocalRandom.current().nextLong(), writer,
-            timerKey);
-    HandlerContext<M> ctx =
-        HandlerContext.live(
-            definition.entityType(), entityId, self(), sequenceNr, envelope, base.timers(),
-            log());
-    if (timerKey != null) {
-      ctx.consumeTimer(timerKey);
-    }
-    S next;
+            timerKey, delivery == null ? null : delivery.from(),
+            delivery == null ? 0L : delivery.seq(), false);
+    MessageStep.Result step;
     try {
-      next = handler.handle((S) base.user(), (M) message, ctx);
+      step = step().apply(base, envelope, self(), log());
     } catch (Exception e) {
-      log().warn(
-          "[REV-E003] Handler of entity [{}] of type [{}] threw on message class [{}] at sequence"
-              + " number [{}]; the message is not logged and the state is unchanged",
-          entityId, definition.entityType(), message.getClass().getName(), sequenceNr, e);
-      return Effect().none();
-    }
-    if (next == null) {
-      log().error(
-          "[REV-E004] Handler of entity [{}] of type [{}] returned a null state for message class"
-              + " [{}]; the message is not logged and the state is unchanged",
-          entityId, definition.entityType(), message.getClass().getName());
-      return Effect().none();
+      String failure = e instanceof MessageStep.NoHandler
+          ? "[REV-E002] Entity [{}] of type [{}] has no handler for message class [{}] at"
+              + " sequence number [{}]"
+          : e instanceof MessageStep.NullState
+              ? "[REV-E004] Handler of entity [{}] of type [{}] returned a null state for"
+                  + " message class [{}] at sequence number [{}]"
+              : "[REV-E003] Handler of entity [{}] of type [{}] threw on message class [{}] at"
+                  + " sequence number [{}]";
+      if (delivery == null) {
+        log().warn(failure + "; the message is not logged and the state is unchanged",
+            entityId, definition.entityType(), message.getClass().getName(), sequenceNr, e);
+        return Effect().none();
+      }
+      log().error(failure + "; it came from [{}] on a reliable channel, so it is recorded as"
+              + " delivered without effect [REV-E021]",
+          entityId, definition.entityType(), message.getClass().getName(), sequenceNr,
+          delivery.from(), e);
+      envelope = new MessageEnvelope(message, envelope.receivedAtMillis(), envelope.seed(),
+          writer, null, delivery.from(), delivery.seq(), true);
+      try {
+        step = step().apply(base, envelope, self(), log());
+      } catch (Exception impossible) {
+        throw new IllegalStateException("recording a rejected delivery failed", impossible);
+      }
     }
     if (settings.validateSerialization()) {
       Try<byte[]> bytes = serialization.serialize(envelope);
@@ -346,13 +402,23 @@ public final class RecoverableEntity<M, S>
         return Effect().none();
       }
     }
-    EntityState after = new EntityState(next, sequenceNr, ctx.timers());
-    pending.add(new Pending(envelope, after, ctx.outputs()));
-    tentative = after;
+    List<Output> outputs = step.outputs();
+    if (delivery != null) {
+      outputs = new ArrayList<>(outputs);
+      outputs.add(new Output.Tell(
+          (ActorRef<Object>) (ActorRef<?>) delivery.replyTo(),
+          new Confirmation(persistenceId().id(), delivery.seq())));
+    }
+    pending.add(new Pending(envelope, step.after(), outputs));
+    tentative = step.after();
     if (pending.size() == 1) {
       context.getSelf().tell(Flush.INSTANCE);
     }
     return pending.size() >= settings.maxBatchSize() ? flush() : Effect().none();
+  }
+
+  private MessageStep<M, S> step() {
+    return messageStep;
   }
 
   private Effect<MessageEnvelope, EntityState> flush() {
@@ -380,9 +446,35 @@ public final class RecoverableEntity<M, S>
           timers.startSingleTimer(start.key(), new TimerFired(start.key()), start.delay());
         } else if (output instanceof Output.CancelTimer cancel) {
           timers.cancel(cancel.key());
+        } else if (output instanceof Output.Deliver deliver) {
+          send(deliver.target(), deliver.seq(), deliver.message());
+          if (!timers.isTimerActive(REDELIVER)) {
+            timers.startTimerWithFixedDelay(
+                REDELIVER, RedeliverTick.INSTANCE, settings.redeliverInterval());
+          }
         }
       }
     }
+  }
+
+  /** Sends every unconfirmed delivery of the durable state again; stops when none is left. */
+  private void redeliver(EntityState durable) {
+    boolean any = false;
+    for (Channels.Outbox channel : durable.channels().outbox().values()) {
+      for (Channels.Unconfirmed u : channel.unconfirmed()) {
+        any = true;
+        send(channel.target(), u.seq(), u.message());
+      }
+    }
+    if (!any) {
+      timers.cancel(REDELIVER);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void send(dev.revenant.EntityAddress<?> target, long seq, Object message) {
+    router.tell(target, new Delivery(persistenceId().id(), seq, message,
+        (ActorRef<Confirmation>) (ActorRef<?>) context.getSelf()));
   }
 
   // ---------------------------------------------------------------- events and replay
@@ -430,31 +522,19 @@ public final class RecoverableEntity<M, S>
       replayWriters.add(envelope.writer());
       replayWriter = envelope.writer();
     }
-    Object message = envelope.message();
-    MessageHandler<M, S, M> handler = definition.handlerFor(message.getClass());
-    if (handler == null) {
-      replayFailure =
-          "[REV-E010] Entity [" + entityId + "] of type [" + definition.entityType()
-              + "] cannot replay sequence number [" + sequenceNr + "]: no handler for message"
-              + " class [" + message.getClass().getName() + "]. Restore the handler.";
-      return state;
-    }
-    HandlerContext<M> ctx =
-        HandlerContext.replay(
-            definition.entityType(), entityId, self(), sequenceNr, envelope, state.timers());
-    if (envelope.timerKey() != null) {
-      ctx.consumeTimer(envelope.timerKey());
-    }
     try {
-      S next = handler.handle((S) state.user(), (M) message, ctx);
-      return new EntityState(next, sequenceNr, ctx.timers());
+      return step().apply(state, envelope, self(), null).after();
     } catch (Exception e) {
-      replayFailure =
-          "[REV-E011] Entity [" + entityId + "] of type [" + definition.entityType()
+      String messageClass = envelope.message().getClass().getName();
+      replayFailure = e instanceof MessageStep.NoHandler
+          ? "[REV-E010] Entity [" + entityId + "] of type [" + definition.entityType()
+              + "] cannot replay sequence number [" + sequenceNr + "]: no handler for message"
+              + " class [" + messageClass + "]. Restore the handler."
+          : "[REV-E011] Entity [" + entityId + "] of type [" + definition.entityType()
               + "] failed to replay sequence number [" + sequenceNr + "], message class ["
-              + message.getClass().getName() + "]: the handler threw [" + e + "]. It succeeded"
-              + " when the message was first handled, so the handler is not deterministic or"
-              + " changed since. Recovery stops here.";
+              + messageClass + "]: the handler threw [" + e + "]. It succeeded when the"
+              + " message was first handled, so the handler is not deterministic or changed"
+              + " since. Recovery stops here.";
       replayFailureCause = e;
       return state;
     }
@@ -540,6 +620,11 @@ public final class RecoverableEntity<M, S>
         entityId, definition.entityType(), report.snapshotSequenceNr(), report.messagesReplayed(),
         report.highestSequenceNr(), report.duration().toMillis());
     context.getSystem().eventStream().tell(new EventStream.Publish<>(report));
+    redeliver(state);
+    if (state.channels().outbox().values().stream().anyMatch(o -> !o.unconfirmed().isEmpty())) {
+      timers.startTimerWithFixedDelay(
+          REDELIVER, RedeliverTick.INSTANCE, settings.redeliverInterval());
+    }
     long now = System.currentTimeMillis();
     for (Map.Entry<String, PendingTimer> t : state.timers().entrySet()) {
       Duration left = Duration.ofMillis(Math.max(0, t.getValue().dueAtMillis() - now));

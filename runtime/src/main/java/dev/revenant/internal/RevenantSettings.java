@@ -18,7 +18,10 @@ public record RevenantSettings(
     double randomFactor,
     CheckpointPolicy defaultCheckpointPolicy,
     String journalPluginId,
-    String snapshotPluginId) {
+    String snapshotPluginId,
+    int idempotencyKeepKeys,
+    Duration idempotencyKeepFor,
+    Duration redeliverInterval) {
 
   /** Larger batches risk a stack overflow in Akka's recursive unstashing. */
   static final int MAX_BATCH_LIMIT = 256;
@@ -62,7 +65,9 @@ public record RevenantSettings(
     }
     return new RevenantSettings(
         maxBatch, stash, c.getBoolean("validate-serialization"), min, max, rf, policy,
-        optional(c, "journal.plugin-id"), optional(c, "journal.snapshot-plugin-id"));
+        optional(c, "journal.plugin-id"), optional(c, "journal.snapshot-plugin-id"),
+        positive(c, "idempotency.keep-keys"), positiveDuration(c, "idempotency.keep-for"),
+        positiveDuration(c, "delivery.redeliver-interval"));
   }
 
   /**
@@ -71,6 +76,14 @@ public record RevenantSettings(
    */
   private static String optional(Config c, String key) {
     return c.hasPath(key) ? c.getString(key) : "";
+  }
+
+  private static Duration positiveDuration(Config c, String key) {
+    Duration d = c.getDuration(key);
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigException.BadValue("revenant." + key, "must be positive, was [" + d + "]");
+    }
+    return d;
   }
 
   private static int positive(Config c, String key) {
