@@ -2,64 +2,26 @@ package dev.revenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.Adapter;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.revenant.journal.InMemoryJournal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The engine against the in-memory test journal: group commit, failures, replay. */
-class EngineTest {
-  private static final AtomicInteger IDS = new AtomicInteger();
-  private static final Config CONFIG =
-      ConfigFactory.load(ConfigFactory.parseResources("application-test-journal.conf"));
-
-  private ActorTestKit kit;
-  private String id;
-
-  @BeforeEach
-  void start() {
-    kit = ActorTestKit.create("engine", CONFIG);
-    id = "e" + IDS.incrementAndGet() + "-" + UUID.randomUUID();
-  }
-
-  @AfterEach
-  void stop() {
-    kit.shutdownTestKit();
-  }
-
+class EngineTest extends InMemoryEntityTest {
   private String pid() {
     return "counter|" + id;
   }
 
   private ActorRef<Counter.Msg> spawn(CheckpointPolicy policy) {
     return kit.spawn(Counter.behavior(policy).create(id));
-  }
-
-  private TestProbe<RecoveryReport> recoveries() {
-    TestProbe<RecoveryReport> reports = kit.createTestProbe();
-    kit.system().eventStream().tell(new EventStream.Subscribe<>(RecoveryReport.class, reports.ref()));
-    return reports;
-  }
-
-  private RecoveryReport awaitRecovery(TestProbe<RecoveryReport> reports) {
-    return reports.fishForMessage(Duration.ofSeconds(10), r ->
-        r.entityId().equals(id)
-            ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-            : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
   }
 
   private Counter.State state(ActorRef<Counter.Msg> entity) {

@@ -2,11 +2,8 @@ package dev.revenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.Adapter;
 import akka.persistence.AtomicWrite;
 import akka.persistence.JournalProtocol;
@@ -16,7 +13,6 @@ import akka.persistence.PersistentRepr;
 import akka.testkit.javadsl.TestKit;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.revenant.internal.MessageEnvelope;
 import dev.revenant.journal.InMemoryJournal;
@@ -25,42 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import scala.jdk.javaapi.CollectionConverters;
 
 /** Damaged logs and snapshots: detected on replay, never turned into a wrong state. */
-class IntegrityTest {
-  private static final Config CONFIG =
-      ConfigFactory.load(ConfigFactory.parseResources("application-test-journal.conf"));
-
-  private ActorTestKit kit;
-  private String id;
-
-  @BeforeEach
-  void start() {
-    kit = ActorTestKit.create("integrity", CONFIG);
-    id = "i-" + UUID.randomUUID();
-  }
-
-  @AfterEach
-  void stop() {
-    kit.shutdownTestKit();
-  }
-
-  private TestProbe<RecoveryReport> recoveries() {
-    TestProbe<RecoveryReport> reports = kit.createTestProbe();
-    kit.system().eventStream().tell(new EventStream.Subscribe<>(RecoveryReport.class, reports.ref()));
-    return reports;
-  }
-
-  private RecoveryReport awaitRecovery(TestProbe<RecoveryReport> reports) {
-    return reports.fishForMessage(Duration.ofSeconds(10), r ->
-        r.entityId().equals(id) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
-        .get(0);
-  }
-
+class IntegrityTest extends InMemoryEntityTest {
   private void addAll(ActorRef<Counter.Msg> entity, int n) {
     TestProbe<Counter.Reply> probe = kit.createTestProbe();
     for (int i = 0; i < n; i++) {
