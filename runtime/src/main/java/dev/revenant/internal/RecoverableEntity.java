@@ -86,6 +86,11 @@ public final class RecoverableEntity<M, S>
 
   private final List<Pending> pending = new ArrayList<>();
   private EntityState tentative;
+  /**
+   * A Flush is on its way to self. At most one is: under a burst, one Flush per batch piled up
+   * in Akka's stash, and Akka unstashes no-op commands recursively, which overflowed the stack.
+   */
+  private boolean flushScheduled;
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
 
   private final RecoveryGuard guard;
@@ -264,6 +269,7 @@ public final class RecoverableEntity<M, S>
         return whileStopping(command);
       }
       if (command == Flush.INSTANCE) {
+        flushScheduled = false;
         return flush();
       }
       if (command instanceof TimerFired fired) {
@@ -411,7 +417,8 @@ public final class RecoverableEntity<M, S>
     }
     pending.add(new Pending(envelope, step.after(), outputs));
     tentative = step.after();
-    if (pending.size() == 1) {
+    if (!flushScheduled) {
+      flushScheduled = true;
       context.getSelf().tell(Flush.INSTANCE);
     }
     return pending.size() >= settings.maxBatchSize() ? flush() : Effect().none();
@@ -566,6 +573,7 @@ public final class RecoverableEntity<M, S>
 
   /** A restart after a failed write: nothing of the last incarnation is carried over. */
   private void forgetIncarnation() {
+    flushScheduled = false;
     pending.clear();
     inFlight.clear();
     tentative = null;
@@ -578,6 +586,8 @@ public final class RecoverableEntity<M, S>
   }
 
   private void onRecovered(EntityState state) {
+    // A Flush stashed by a failed incarnation was dropped with Akka's stash.
+    flushScheduled = false;
     pending.clear();
     inFlight.clear();
     tentative = null;

@@ -102,4 +102,17 @@ class H2RecoveryTest {
       assertThat(node.journalRows("ledger|d")).isEqualTo(2);
     }
   }
+
+  @Test
+  void aBurstToOneEntityIsWrittenInBatchesWithoutOverflowingTheStack() throws Exception {
+    // 100,000 messages at once once overflowed the default 1 MB thread stack: a Flush per
+    // batch piled up in Akka's stash, which unstashes no-op commands recursively.
+    try (H2Node node = new H2Node(dataDir)) {
+      ActorRef<Ledger.Msg> entity =
+          node.kit.spawn(Ledger.behavior(CheckpointPolicy.DEFAULT).create("burst"));
+      Ledger.Totals last = postAll(node, entity, 100_000);
+      assertThat(last.count()).isEqualTo(100_000);
+      assertThat(read(node, entity).count()).isEqualTo(100_000);
+    }
+  }
 }
