@@ -12,8 +12,10 @@ import java.util.Map;
 
 /**
  * Routes account messages to one child entity per account id, spawning it on first use (it then
- * recovers its balance from the journal). Single node, no cluster: this actor is the only place
- * that spawns accounts, so there is at most one live entity per id.
+ * recovers its balance from the journal). For an actor system without cluster sharding, where this
+ * actor is the only place that spawns accounts, so there is at most one live entity per id.
+ * {@link BankNode} does not use it: it shards accounts (a single node is a one-node cluster), so
+ * that transfers can reach them with {@code context.deliver}; never run both on one journal.
  */
 public final class AccountRegistry extends AbstractBehavior<AccountRegistry.Command> {
 
@@ -52,8 +54,11 @@ public final class AccountRegistry extends AbstractBehavior<AccountRegistry.Comm
   private Behavior<Command> deliver(Deliver d) {
     if (!Accounts.isValidId(d.accountId())) {
       // The HTTP layer validates ids; this guards the actor names against other callers.
-      d.message().replyTo().tell(new AccountReply.Rejected(
-          "account id must be 1-64 characters of [A-Za-z0-9_-], was [" + d.accountId() + "]", 0));
+      if (d.message() instanceof AccountMsg.Request request) {
+        request.replyTo().tell(new AccountReply.Rejected(
+            "account id must be 1-64 characters of [A-Za-z0-9_-], was [" + d.accountId() + "]",
+            0));
+      }
       return this;
     }
     ActorRef<AccountMsg> account = live.get(d.accountId());

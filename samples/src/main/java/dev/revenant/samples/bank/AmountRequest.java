@@ -20,7 +20,7 @@ public final class AmountRequest {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
-  private static final String EXPECTED = "expected {\"amount\": <positive integer>}";
+  static final String EXPECTED = "expected {\"amount\": <positive integer>}";
 
   private AmountRequest() {}
 
@@ -33,8 +33,27 @@ public final class AmountRequest {
 
   /** The amount in {@code body}: an integer from 1 to {@link Long#MAX_VALUE}. */
   public static long parse(byte[] body) throws BadRequest {
+    JsonNode root = readObject(body, EXPECTED);
+    JsonNode amount = root.get("amount");
+    if (amount == null) {
+      throw new BadRequest("missing field [amount]; " + EXPECTED);
+    }
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("amount")) {
+        throw new BadRequest("unknown field [" + abbreviate(name) + "]; " + EXPECTED);
+      }
+    }
+    return amountOf(amount);
+  }
+
+  /**
+   * {@code body} as a JSON object, read strictly (no trailing tokens, no duplicate fields);
+   * {@code expected} describes the body wanted, for the error messages.
+   */
+  static JsonNode readObject(byte[] body, String expected) throws BadRequest {
     if (body.length == 0) {
-      throw new BadRequest("request body is empty; " + EXPECTED);
+      throw new BadRequest("request body is empty; " + expected);
     }
     JsonNode root;
     try {
@@ -48,22 +67,17 @@ public final class AmountRequest {
       throw new BadRequest("malformed JSON: " + abbreviate(e.getMessage()));
     }
     if (root == null || root.isMissingNode()) {
-      throw new BadRequest("request body is empty; " + EXPECTED);
+      throw new BadRequest("request body is empty; " + expected);
     }
     if (!root.isObject()) {
       throw new BadRequest("request body must be a JSON object, was " + describe(root) + "; "
-          + EXPECTED);
+          + expected);
     }
-    JsonNode amount = root.get("amount");
-    if (amount == null) {
-      throw new BadRequest("missing field [amount]; " + EXPECTED);
-    }
-    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!name.equals("amount")) {
-        throw new BadRequest("unknown field [" + abbreviate(name) + "]; " + EXPECTED);
-      }
-    }
+    return root;
+  }
+
+  /** An amount field's value: an integer from 1 to {@link Long#MAX_VALUE}. */
+  static long amountOf(JsonNode amount) throws BadRequest {
     if (!amount.isIntegralNumber()) {
       throw new BadRequest(
           "amount must be a positive integer, was [" + abbreviate(amount.toString()) + "]");
@@ -84,7 +98,7 @@ public final class AmountRequest {
     return value;
   }
 
-  private static String describe(JsonNode node) {
+  static String describe(JsonNode node) {
     return switch (node.getNodeType()) {
       case ARRAY -> "an array";
       case STRING -> "a string";

@@ -7,7 +7,9 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
 import akka.cluster.MemberStatus;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
 import dev.revenant.RecoverableBehavior;
 import dev.revenant.journal.JournalHealth;
 import dev.revenant.RevenantConfig;
@@ -28,8 +30,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One bank node: an actor system with the account registry, the embedded H2 journal in a data
- * directory, and the HTTP interface of {@link BankRoutes}.
+ * One bank node: an actor system with the account and transfer entities, the journal (by default
+ * the embedded H2 journal in a data directory) and the HTTP interface of {@link BankRoutes}.
+ *
+ * <p>Accounts and transfers are sharded entity types in both modes: transfers reach accounts
+ * with {@code context.deliver}, which goes through cluster sharding. A single node (no
+ * {@code --cluster-port}) therefore runs as a one-node cluster: Akka's cluster provider on
+ * 127.0.0.1, on an ephemeral port (or {@code -Dakka.remote.artery.canonical.port=N}), joining
+ * itself; nothing about it shows outside (no {@code /cluster}, no {@code node} in answers).
  *
  * <p>{@code main} prints {@code bank-node ready http=<port>} on stdout once it accepts requests
  * (logs go to stderr) and runs until killed; SIGTERM terminates the actor system cleanly.
@@ -65,22 +73,25 @@ public final class BankNode implements AutoCloseable {
           + "Prints 'bank-node ready http=<port>' (with ' cluster=<C>' in cluster mode) when it"
           + " accepts requests.";
 
-  private final ActorSystem<AccountRegistry.Command> system;
+  private final ActorSystem<Void> system;
   private final ServerBinding binding;
 
-  private BankNode(ActorSystem<AccountRegistry.Command> system, ServerBinding binding) {
+  private BankNode(ActorSystem<Void> system, ServerBinding binding) {
     this.system = system;
     this.binding = binding;
   }
 
   /** Waits until this node is an Up member of the cluster. */
-  private static void awaitMembership(ActorSystem<?> system) throws InterruptedException {
+  private static void awaitMembership(ActorSystem<?> system, boolean clustered)
+      throws InterruptedException {
     Cluster cluster = Cluster.get(system);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (cluster.selfMember().status() != MemberStatus.up()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("did not become an Up member of the cluster within "
-            + START_TIMEOUT.toSeconds() + " s; are the seed nodes running? (see the log above)");
+            + START_TIMEOUT.toSeconds() + " s; "
+            + (clustered ? "are the seed nodes running?" : "joining itself failed")
+            + " (see the log above)");
       }
       Thread.sleep(50);
     }
@@ -111,12 +122,15 @@ public final class BankNode implements AutoCloseable {
     Config config = RevenantConfig.load(options.configOverrides());
     Path dataDir = Path.of(options.dataDir());
     RecoverableBehavior<AccountMsg, Account> accounts = Accounts.behavior();
-    ActorSystem<AccountRegistry.Command> system =
-        ActorSystem.create(AccountRegistry.create(accounts), "bank", config);
+    RecoverableBehavior<TransferMsg, Transfer> transfers = Transfers.behavior(accounts);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bank", config);
     try {
-      if (options.clustered()) {
-        awaitMembership(system);
+      if (!options.clustered()) {
+        // A cluster of one: this node is its own (only) seed.
+        Cluster cluster = Cluster.get(system);
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
+      awaitMembership(system, options.clustered());
       CompletableFuture<RecoveryReport> warmedUp = new CompletableFuture<>();
       system.systemActorOf(
           JournalWarmUp.create(accounts, warmedUp), "journal-warm-up", Props.empty());
@@ -129,10 +143,11 @@ public final class BankNode implements AutoCloseable {
         throw new IllegalStateException("the journal (" + options.journal() + ") did not start: "
             + e.getCause().getMessage(), e.getCause());
       }
-      AccountGateway gateway = options.clustered()
-          ? AccountGateway.cluster(system, accounts)
-          : AccountGateway.local(system, system);
-      BankRoutes routes = new BankRoutes(system, gateway, ASK_TIMEOUT,
+      // Both types on every node, before the first request: a transfer delivers to accounts and
+      // accounts answer transfers, wherever either lives.
+      AccountGateway gateway = AccountGateway.cluster(system, accounts);
+      TransferGateway transferGateway = TransferGateway.cluster(system, transfers);
+      BankRoutes routes = new BankRoutes(system, gateway, transferGateway, ASK_TIMEOUT,
           Optional.of(JournalHealth.of(system)), options.clustered());
       ServerBinding binding;
       try {
@@ -149,9 +164,11 @@ public final class BankNode implements AutoCloseable {
             e.getCause());
       }
       binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      LOG.info("Bank node serving HTTP on {} with journal [{}]{}", binding.localAddress(),
+      LOG.info("Bank node serving HTTP on {} with journal [{}]{}{}", binding.localAddress(),
           options.journal(), options.journal().equals("h2-file")
-              ? " in [" + dataDir.toAbsolutePath() + "]" : "");
+              ? " in [" + dataDir.toAbsolutePath() + "]" : "",
+          options.clustered() ? "" : " (a one-node cluster on "
+              + ClusterView.hostPort(Cluster.get(system).selfMember().address()) + ")");
       return new BankNode(system, binding);
     } catch (Exception e) {
       system.terminate();
@@ -165,7 +182,7 @@ public final class BankNode implements AutoCloseable {
     return binding.localAddress().getPort();
   }
 
-  public ActorSystem<AccountRegistry.Command> system() {
+  public ActorSystem<Void> system() {
     return system;
   }
 
@@ -224,10 +241,12 @@ public final class BankNode implements AutoCloseable {
       if (journalPort != null) {
         o.put("revenant.journal.h2-server.port", journalPort);
       }
+      // Always a cluster (a single node is a cluster of one that joins itself), since
+      // context.deliver between transfers and accounts goes through cluster sharding.
+      o.put("akka.actor.provider", "cluster");
+      o.put("akka.remote.artery.canonical.hostname", "127.0.0.1");
+      o.put("akka.remote.artery.canonical.port", clustered() ? clusterPort : 0);
       if (clustered()) {
-        o.put("akka.actor.provider", "cluster");
-        o.put("akka.remote.artery.canonical.hostname", "127.0.0.1");
-        o.put("akka.remote.artery.canonical.port", clusterPort);
         List<String> seedNodes = new ArrayList<>();
         for (String seed : seeds) {
           seedNodes.add("akka://bank@" + seed);

@@ -3,6 +3,7 @@ package dev.revenant.samples.bank;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
@@ -23,6 +24,8 @@ import dev.revenant.samples.bank.AccountReply.Rejected;
 import dev.revenant.journal.JournalHealth;
 import dev.revenant.samples.bank.AmountRequest.BadRequest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +35,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +46,20 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * POST /accounts/{id}/deposit   {"amount": n}  200 {"id":…,"balance":…}
  * POST /accounts/{id}/withdraw  {"amount": n}  200 {"id":…,"balance":…} | 409 insufficient funds
+ *      (both with an optional Idempotency-Key header: the first request with a key is applied,
+ *      every repeat gets the same answer and is not applied; a key reused for a different
+ *      operation or amount on the account: 422)
  * GET  /accounts/{id}                          200 {"id":…,"balance":…}
+ * POST /transfers  {"id":…,"from":…,"to":…,"amount":n}
+ *                                              202 {"id":…,"state":"pending"} once durably accepted,
+ *                                              200 {"id":…,"state":…[,"reason":…]} once final,
+ *                                              409 if the id exists with other parameters
+ * GET  /transfers/{id}                         200 {"id":…,"state":"pending|completed|rejected"
+ *                                                  [,"reason":…]} | 404 unknown transfer
  * GET  /health                                 200 {"status":"ok"}
  * GET  /cluster                                200 {"self":…,"members":[…],"unreachable":[…]}
  *                                                  (cluster mode; adds "node" to account answers)
- * bad input 400, unknown path or method 404, account not answering in time 503,
+ * bad input 400, unknown path or method 404, entity not answering in time 503,
  * journal database down 503 {"error":"journal unavailable"}
  * </pre>
  *
@@ -62,8 +76,14 @@ public final class BankRoutes extends AllDirectives {
   /** How long a journal health check may take before the journal counts as unavailable. */
   static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
 
+  /** The Idempotency-Key header's name, as akka-http lower-cases it. */
+  static final String IDEMPOTENCY_KEY = "idempotency-key";
+  /** What an Idempotency-Key may be: 1-255 printable ASCII characters (a UUID, typically). */
+  private static final Pattern KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
+
   private final ActorSystem<?> system;
   private final AccountGateway gateway;
+  private final TransferGateway transfers;
   private final Duration askTimeout;
   private final Optional<JournalHealth> journal;
   private final boolean clusterMode;
@@ -88,8 +108,25 @@ public final class BankRoutes extends AllDirectives {
       Duration askTimeout,
       Optional<JournalHealth> journal,
       boolean clusterMode) {
+    this(system, gateway, TransferGateway.unavailable(), askTimeout, journal, clusterMode);
+  }
+
+  /**
+   * @param transfers how to reach transfer entities
+   * @param journal checks the journal when an entity does not answer in time, to answer 503
+   *     "journal unavailable" (and then fail fast until it is back) instead of a plain timeout
+   * @param clusterMode serve {@code /cluster} and say which node answered
+   */
+  public BankRoutes(
+      ActorSystem<?> system,
+      AccountGateway gateway,
+      TransferGateway transfers,
+      Duration askTimeout,
+      Optional<JournalHealth> journal,
+      boolean clusterMode) {
     this.system = system;
     this.gateway = gateway;
+    this.transfers = transfers;
     this.askTimeout = askTimeout;
     this.journal = journal;
     this.clusterMode = clusterMode;
@@ -123,6 +160,9 @@ public final class BankRoutes extends AllDirectives {
         pathPrefix("accounts", () -> extractRequest(req ->
             extractUnmatchedPath(rest ->
                 completeWithFuture(completeFailures(accounts(req, rest)))))),
+        pathPrefix("transfers", () -> extractRequest(req ->
+            extractUnmatchedPath(rest ->
+                completeWithFuture(completeFailures(transfers(req, rest)))))),
         complete(notFound()))));
   }
 
@@ -136,27 +176,158 @@ public final class BankRoutes extends AllDirectives {
     boolean post = req.method().equals(HttpMethods.POST);
     if (parts.length == 1 && get) {
       String id = parts[0];
-      return validId(id) ? ask(id, AccountMsg.GetBalance::new) : done(badId(id));
+      return validId(id)
+          ? askAccount(id, AccountMsg.GetBalance::new, r -> toResponse(id, r), null)
+          : done(badId(id));
     }
     if (parts.length == 2 && post && (parts[1].equals("deposit") || parts[1].equals("withdraw"))) {
       String id = parts[0];
       if (!validId(id)) {
         return done(badId(id));
       }
-      boolean deposit = parts[1].equals("deposit");
-      return body(req).thenComposeAsync(bytes -> {
+      String operation = parts[1];
+      boolean deposit = operation.equals("deposit");
+      String key;
+      try {
+        key = idempotencyKey(req);
+      } catch (BadRequest e) {
+        return done(error(StatusCodes.BAD_REQUEST, e.getMessage()));
+      }
+      return body(req, AmountRequest.EXPECTED).thenComposeAsync(bytes -> {
         long amount;
         try {
           amount = AmountRequest.parse(bytes);
         } catch (BadRequest e) {
           return done(error(StatusCodes.BAD_REQUEST, e.getMessage()));
         }
-        return ask(id, replyTo -> deposit
-            ? new AccountMsg.Deposit(amount, replyTo)
-            : new AccountMsg.Withdraw(amount, replyTo));
+        if (key == null) {
+          return askAccount(id, replyTo -> deposit
+              ? new AccountMsg.Deposit(amount, replyTo)
+              : new AccountMsg.Withdraw(amount, replyTo), r -> toResponse(id, r), null);
+        }
+        return askAccount(id, replyTo -> deposit
+                ? new AccountMsg.KeyedDeposit(key, amount, replyTo)
+                : new AccountMsg.KeyedWithdraw(key, amount, replyTo),
+            r -> keyedResponse(id, key, operation, amount, r),
+            "; repeat it with the same Idempotency-Key to learn its outcome");
       }, executor);
     }
     return done(notFound());
+  }
+
+  /**
+   * The request's Idempotency-Key, or null if it has none.
+   *
+   * @throws BadRequest if it has more than one, or one that is empty, too long or not printable
+   *     ASCII
+   */
+  private static String idempotencyKey(HttpRequest req) throws BadRequest {
+    String key = null;
+    for (HttpHeader h : req.getHeaders()) {
+      if (h.lowercaseName().equals(IDEMPOTENCY_KEY)) {
+        if (key != null) {
+          throw new BadRequest("more than one Idempotency-Key header");
+        }
+        key = h.value();
+      }
+    }
+    if (key != null && !KEY.matcher(key).matches()) {
+      throw new BadRequest("Idempotency-Key must be 1-255 printable ASCII characters, was ["
+          + AmountRequest.abbreviate(key.replaceAll("\\p{Cntrl}", "?")) + "]");
+    }
+    return key;
+  }
+
+  /**
+   * The answer to a request with an idempotency key: the answer the key's first request got, if
+   * this is a repeat of it; a 422 naming both if the key was first used for something else.
+   */
+  private HttpResponse keyedResponse(
+      String id, String key, String operation, long amount, AccountReply reply) {
+    if (!(reply instanceof AccountReply.Keyed keyed)) {
+      return toResponse(id, reply); // an account that refused the request outright
+    }
+    if (!keyed.operation().equals(operation) || keyed.amount() != amount) {
+      return error(StatusCodes.UNPROCESSABLE_CONTENT, "Idempotency-Key ["
+          + AmountRequest.abbreviate(key) + "] was first used on account [" + id + "] for a "
+          + keyed.operation() + " of " + keyed.amount() + ", not for a " + operation + " of "
+          + amount + "; use a new key for a new request");
+    }
+    return toResponse(id, keyed.outcome());
+  }
+
+  // ---------------------------------------------------------------- transfers
+
+  /** {@code rest} is the path after "/transfers". */
+  private CompletionStage<HttpResponse> transfers(HttpRequest req, String rest) {
+    boolean get = req.method().equals(HttpMethods.GET);
+    boolean post = req.method().equals(HttpMethods.POST);
+    if (rest.isEmpty() && post) {
+      return body(req, TransferRequest.EXPECTED).thenComposeAsync(bytes -> {
+        TransferRequest t;
+        try {
+          t = TransferRequest.parse(bytes);
+        } catch (BadRequest e) {
+          return done(error(StatusCodes.BAD_REQUEST, e.getMessage()));
+        }
+        return askTransfer(t.id(),
+            replyTo -> new TransferMsg.Start(t.from(), t.to(), t.amount(), replyTo),
+            r -> startResponse(t, r),
+            "; it may or may not have been accepted: POST it again with the same id to find out");
+      }, executor);
+    }
+    if (rest.startsWith("/") && rest.indexOf('/', 1) < 0 && get) {
+      String id = rest.substring(1);
+      if (!TransferRequest.isValidTransferId(id)) {
+        return done(error(StatusCodes.BAD_REQUEST, TransferRequest.badTransferId(id)));
+      }
+      return askTransfer(id, TransferMsg.Get::new, r -> getResponse(id, r), "");
+    }
+    return done(notFound());
+  }
+
+  private HttpResponse startResponse(TransferRequest t, TransferReply reply) {
+    if (reply instanceof TransferReply.Invalid invalid) {
+      return error(StatusCodes.BAD_REQUEST, invalid.reason());
+    }
+    if (!(reply instanceof TransferReply.Status s)) {
+      LOG.error("Transfer [{}] answered a start with {}", t.id(), reply);
+      return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error");
+    }
+    List<String> differences = new ArrayList<>();
+    if (!s.from().equals(t.from())) {
+      differences.add("from is [" + s.from() + "], not [" + t.from() + "]");
+    }
+    if (!s.to().equals(t.to())) {
+      differences.add("to is [" + s.to() + "], not [" + t.to() + "]");
+    }
+    if (s.amount() != t.amount()) {
+      differences.add("amount is " + s.amount() + ", not " + t.amount());
+    }
+    if (!differences.isEmpty()) {
+      return error(StatusCodes.CONFLICT, "transfer [" + t.id() + "] already exists with other"
+          + " parameters: " + String.join("; ", differences));
+    }
+    return transferStatus(s, s.state().equals("pending") ? StatusCodes.ACCEPTED : StatusCodes.OK);
+  }
+
+  private HttpResponse getResponse(String id, TransferReply reply) {
+    if (reply instanceof TransferReply.Unknown) {
+      return error(StatusCodes.NOT_FOUND, "unknown transfer [" + id + "]");
+    }
+    if (!(reply instanceof TransferReply.Status s)) {
+      LOG.error("Transfer [{}] answered a query with {}", id, reply);
+      return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error");
+    }
+    return transferStatus(s, StatusCodes.OK);
+  }
+
+  private static HttpResponse transferStatus(TransferReply.Status s, StatusCode status) {
+    ObjectNode body = JSON.createObjectNode().put("id", s.id()).put("state", s.state());
+    if (s.reason() != null) {
+      body.put("reason", s.reason());
+    }
+    return json(status, body);
   }
 
   private static boolean validId(String id) {
@@ -169,11 +340,14 @@ public final class BankRoutes extends AllDirectives {
             + AmountRequest.abbreviate(id) + "]");
   }
 
-  /** The whole request body, or a 400/413 response if it cannot be read. */
-  private CompletionStage<byte[]> body(HttpRequest req) {
+  /**
+   * The whole request body, or a 400/413 response if it cannot be read; {@code expected}
+   * describes the body wanted.
+   */
+  private CompletionStage<byte[]> body(HttpRequest req, String expected) {
     OptionalLong length = req.entity().getContentLengthOption();
     if (length.isPresent() && length.getAsLong() > MAX_BODY_BYTES) {
-      return CompletableFuture.failedFuture(new HttpFailure(tooLarge()));
+      return CompletableFuture.failedFuture(new HttpFailure(tooLarge(expected)));
     }
     return req.entity()
         .toStrict(BODY_TIMEOUT.toMillis(), MAX_BODY_BYTES, system)
@@ -185,7 +359,7 @@ public final class BankRoutes extends AllDirectives {
           if (cause instanceof EntityStreamSizeException
               || (cause instanceof EntityStreamException e
                   && e.info().summary().contains("too large"))) {
-            throw new HttpFailure(tooLarge()); // a chunked body that grew past the limit
+            throw new HttpFailure(tooLarge(expected)); // a chunked body past the limit
           }
           if (cause instanceof TimeoutException) {
             throw new HttpFailure(error(StatusCodes.BAD_REQUEST,
@@ -196,12 +370,39 @@ public final class BankRoutes extends AllDirectives {
         }, executor);
   }
 
+  private CompletionStage<HttpResponse> askAccount(
+      String id,
+      Function<ActorRef<AccountReply>, AccountMsg> message,
+      Function<AccountReply, HttpResponse> toResponse,
+      String timeoutHint) {
+    return ask("account [" + id + "]",
+        () -> gateway.ask(id, message, askTimeout),
+        toResponse,
+        "; the operation may or may not have taken effect"
+            + (timeoutHint == null ? "" : timeoutHint));
+  }
+
+  private CompletionStage<HttpResponse> askTransfer(
+      String id,
+      Function<ActorRef<TransferReply>, TransferMsg> message,
+      Function<TransferReply, HttpResponse> toResponse,
+      String timeoutHint) {
+    return ask("transfer [" + id + "]",
+        () -> transfers.ask(id, message, askTimeout), toResponse, timeoutHint);
+  }
+
   /**
-   * Asks the account and turns its reply (or the lack of one) into a response. While the
-   * journal is known to be down, a quick check comes first and the request fails fast.
+   * Asks an entity ({@code what}, e.g. "account [alice]") and turns its reply (or the lack of
+   * one) into a response. While the journal is known to be down, a quick check comes first and
+   * the request fails fast.
+   *
+   * @param timedOutHint appended to the 503 message when the entity does not answer in time
    */
-  private CompletionStage<HttpResponse> ask(
-      String id, Function<ActorRef<AccountReply>, AccountMsg> message) {
+  private <R> CompletionStage<HttpResponse> ask(
+      String what,
+      Supplier<CompletionStage<R>> call,
+      Function<R, HttpResponse> toResponse,
+      String timedOutHint) {
     if (journalDown && journal.isPresent()) {
       return journal.get().isAvailable(HEALTH_TIMEOUT).thenComposeAsync(up -> {
         if (!up) {
@@ -209,24 +410,26 @@ public final class BankRoutes extends AllDirectives {
         }
         LOG.info("The journal answers again");
         journalDown = false;
-        return askAccount(id, message);
+        return askEntity(what, call, toResponse, timedOutHint);
       }, executor);
     }
-    return askAccount(id, message);
+    return askEntity(what, call, toResponse, timedOutHint);
   }
 
-  private CompletionStage<HttpResponse> askAccount(
-      String id, Function<ActorRef<AccountReply>, AccountMsg> message) {
-    return gateway.ask(id, message, askTimeout).handleAsync((r, failure) -> {
+  private <R> CompletionStage<HttpResponse> askEntity(
+      String what,
+      Supplier<CompletionStage<R>> call,
+      Function<R, HttpResponse> toResponse,
+      String timedOutHint) {
+    return call.get().handleAsync((r, failure) -> {
       if (failure == null) {
-        return done(toResponse(id, r));
+        return done(toResponse.apply(r));
       }
       Throwable cause = unwrap(failure);
       if (cause instanceof TimeoutException) {
-        LOG.warn("Account [{}] did not answer within {} s", id, askTimeout.toSeconds());
+        LOG.warn("{} did not answer within {} s", what, askTimeout.toSeconds());
         HttpResponse timedOut = error(StatusCodes.SERVICE_UNAVAILABLE,
-            "account [" + id + "] did not answer within " + askTimeout.toSeconds()
-                + " s; the operation may or may not have taken effect");
+            what + " did not answer within " + askTimeout.toSeconds() + " s" + timedOutHint);
         if (journal.isEmpty()) {
           return done(timedOut);
         }
@@ -242,7 +445,10 @@ public final class BankRoutes extends AllDirectives {
           return journalUnavailable();
         }, executor);
       }
-      LOG.error("Asking account [{}] failed", id, cause);
+      if (cause instanceof TransferGateway.Unavailable) {
+        return done(error(StatusCodes.SERVICE_UNAVAILABLE, cause.getMessage()));
+      }
+      LOG.error("Asking {} failed", what, cause);
       return done(error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error"));
     }, executor).thenComposeAsync(Function.identity(), executor);
   }
@@ -305,10 +511,9 @@ public final class BankRoutes extends AllDirectives {
     }, executor);
   }
 
-  private static HttpResponse tooLarge() {
+  private static HttpResponse tooLarge(String expected) {
     return error(StatusCodes.CONTENT_TOO_LARGE,
-        "request body larger than " + MAX_BODY_BYTES + " bytes; expected {\"amount\": <positive"
-            + " integer>}");
+        "request body larger than " + MAX_BODY_BYTES + " bytes; " + expected);
   }
 
   static HttpResponse notFound() {

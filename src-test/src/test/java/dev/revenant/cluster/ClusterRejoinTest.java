@@ -1,0 +1,149 @@
+package dev.revenant.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.revenant.cluster.BankCluster.Member;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A bank node killed with SIGKILL and started again on the same ports (as a supervisor would)
+ * rejoins the cluster: the other nodes see it Up, its former accounts keep their acknowledged
+ * balances, and new accounts are placed on it again.
+ */
+@Tag("slow")
+class ClusterRejoinTest {
+  private static final Duration BOUND = Duration.ofSeconds(60);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work;
+
+  @Test
+  void killedNodeRestartsRejoinsAndHostsAccountsAgain() throws Exception {
+    try (BankCluster cluster = BankCluster.start(work, 3, "fast-failover")) {
+      Member victim = cluster.member(2);
+      List<Member> others = cluster.survivors(victim);
+
+      // Accounts with one acknowledged deposit each, until a few live on the victim.
+      Map<String, Long> acknowledged = new LinkedHashMap<>();
+      Map<String, String> placed = new TreeMap<>();
+      long onVictim = 0;
+      long deadline = System.nanoTime() + BOUND.toNanos();
+      for (int i = 0; (i < 30 || onVictim < 3) && System.nanoTime() < deadline; i++) {
+        String account = "old-" + i;
+        JsonNode r = deposit(cluster, cluster.member(i % 3), account, 10 + i);
+        acknowledged.put(account, 10L + i);
+        placed.put(account, r.get("node").asText());
+        if (r.get("node").asText().equals(victim.address())) {
+          onVictim++;
+        }
+      }
+      BankCluster.log("%d accounts, %d of them on the victim %s", acknowledged.size(), onVictim,
+          victim);
+      assertThat(onVictim).as("accounts on the victim").isGreaterThanOrEqualTo(3);
+
+      long killed = System.nanoTime();
+      assertThat(cluster.kill9(victim.index())).as("exit status of kill -9").isEqualTo(137);
+      // Started again at once on the same ports: a new incarnation of the same address.
+      cluster.restart(victim.index());
+      BankCluster.log("%s restarted and Up in its own view %d ms after kill -9", victim,
+          ms(killed));
+
+      for (Member m : others) {
+        awaitStatus(cluster, m, victim.address(), "up");
+      }
+      JsonNode own = cluster.clusterView(victim);
+      assertThat(own.get("members").findValuesAsText("status"))
+          .as("the restarted node's view: %s", own).containsExactly("up", "up", "up");
+      assertThat(own.get("unreachable")).as("unreachable in %s", own).isEmpty();
+      BankCluster.log("all nodes see %s up again %d ms after kill -9", victim, ms(killed));
+
+      // No deposit was in flight at the kill: every balance is exactly what was acknowledged.
+      for (Map.Entry<String, Long> e : acknowledged.entrySet()) {
+        JsonNode r = get(cluster, cluster.member(0), e.getKey());
+        assertThat(r.get("balance").asLong())
+            .as("balance of %s (on %s before the kill)", e.getKey(), placed.get(e.getKey()))
+            .isEqualTo(e.getValue());
+      }
+
+      // The restarted node hosts accounts again: new ones are placed on it (bounded).
+      String landed = null;
+      int tried = 0;
+      deadline = System.nanoTime() + BOUND.toNanos();
+      while (landed == null && tried < 200 && System.nanoTime() < deadline) {
+        String account = "new-" + tried;
+        JsonNode r = deposit(cluster, others.get(tried % others.size()), account, 7);
+        tried++;
+        if (r.get("node").asText().equals(victim.address())) {
+          landed = account;
+        }
+      }
+      BankCluster.log("new account %s placed on the restarted node after %d new accounts",
+          landed, tried);
+      assertThat(landed).as("a new account placed on the restarted %s within %d tries\n%s",
+          victim, tried, cluster.logs()).isNotNull();
+      // It works through the restarted node's own HTTP interface, too.
+      assertThat(deposit(cluster, victim, landed, 5).get("balance").asLong()).isEqualTo(12);
+      assertThat(get(cluster, others.get(0), landed).get("node").asText())
+          .isEqualTo(victim.address());
+    }
+  }
+
+  /** Waits, bounded, until {@code via}'s /cluster shows {@code address} with {@code status}. */
+  private static void awaitStatus(BankCluster cluster, Member via, String address, String status)
+      throws Exception {
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    String seen = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        JsonNode view = cluster.clusterView(via);
+        seen = view.toString();
+        boolean unreachable = false;
+        for (JsonNode u : view.get("unreachable")) {
+          unreachable |= u.asText().equals(address);
+        }
+        for (JsonNode m : view.get("members")) {
+          if (m.get("address").asText().equals(address)
+              && m.get("status").asText().equals(status) && !unreachable) {
+            return;
+          }
+        }
+      } catch (IOException e) {
+        seen = e.toString();
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(via + " did not show " + address + " " + status + " within "
+        + BOUND.toSeconds() + " s; last /cluster: " + seen + "\n" + cluster.logs());
+  }
+
+  private static JsonNode deposit(BankCluster cluster, Member via, String account, long amount)
+      throws Exception {
+    HttpResponse<String> r = cluster.deposit(via, account, amount, REQUEST_TIMEOUT);
+    assertThat(r.statusCode()).as("deposit into %s via %s: %s", account, via, r.body())
+        .isEqualTo(200);
+    return BankCluster.JSON.readTree(r.body());
+  }
+
+  private static JsonNode get(BankCluster cluster, Member via, String account) throws Exception {
+    HttpResponse<String> r = cluster.get(via, "/accounts/" + account, REQUEST_TIMEOUT);
+    assertThat(r.statusCode()).as("GET %s via %s: %s", account, via, r.body()).isEqualTo(200);
+    return BankCluster.JSON.readTree(r.body());
+  }
+
+  private static long ms(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1_000_000;
+  }
+}
