@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Markdown goes to stdout and to {@code --out}/{date}-{mode}.md; progress goes to stderr.
  */
 public final class Bench {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Bench.class);
+
 
   /** Workload sizes of one mode. */
   record Sizes(
@@ -170,7 +172,7 @@ public final class Bench {
     } catch (Throwable e) {
       results.failures.add(b.name() + " " + name + ": " + e);
       progress("FAILED " + b.name() + " " + name + ": " + e);
-      e.printStackTrace();
+      LOG.warn("{} {} failed", b.name(), name, e);
     }
   }
 
@@ -193,7 +195,7 @@ public final class Bench {
         results.failures.add(into.get(i).backend + " " + into.get(i).workload + " "
             + names.get(i) + " rep " + r + ": " + e);
         progress("FAILED " + names.get(i) + " rep " + r + ": " + e);
-        e.printStackTrace();
+        LOG.warn("{} failed in repetition {}", names.get(i), r, e);
       }
     }
     if (r > 0) {
