@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +42,7 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 class JournalContractTest {
   private static final Duration T = Duration.ofSeconds(15);
+  private static final int REPLAY_PAGE = 4;
 
   private ActorSystem system;
   private Path dataDir;
@@ -62,6 +64,8 @@ class JournalContractTest {
       overrides.put("revenant.journal.h2-server.port", h2Server.getPort());
     }
     overrides.put("revenant.journal.backend", backend);
+    // Small replay pages, so that every replay below crosses page boundaries.
+    overrides.put("revenant.journal.plugins." + backend + ".journal.replayBatchSize", REPLAY_PAGE);
     overrides.put("revenant.journal.h2-file.data-dir", dataDir.toString());
     Config config =
         ConfigFactory.load(
@@ -188,6 +192,32 @@ class JournalContractTest {
     deleteTo(probe, pid, 5);
     assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).isEmpty();
     assertThat(highest(probe, pid)).isEqualTo(5);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void replaysPageByPageInOrderWhileAnotherEntityInterleaves(String backend) throws Exception {
+    start(backend);
+    TestKit probe = new TestKit(system);
+    String a = pid();
+    String b = pid();
+    for (long s = 1; s <= 23; s++) {
+      write(probe, atomic(a, s, s), atomic(b, s, s));
+    }
+    assertThat(replay(probe, a, 1, Long.MAX_VALUE, Long.MAX_VALUE))
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 23).boxed().toList());
+    assertThat(replay(probe, b, 6, 17, Long.MAX_VALUE))
+        .containsExactlyElementsOf(LongStream.rangeClosed(6, 17).boxed().toList());
+    assertThat(replay(probe, b, 6, 17, 9))
+        .containsExactlyElementsOf(LongStream.rangeClosed(6, 14).boxed().toList());
+    assertThat(replay(probe, a, REPLAY_PAGE, REPLAY_PAGE * 2, Long.MAX_VALUE))
+        .containsExactlyElementsOf(
+            LongStream.rangeClosed(REPLAY_PAGE, REPLAY_PAGE * 2).boxed().toList());
+    deleteTo(probe, a, 10);
+    assertThat(replay(probe, a, 1, Long.MAX_VALUE, Long.MAX_VALUE))
+        .containsExactlyElementsOf(LongStream.rangeClosed(11, 23).boxed().toList());
+    assertThat(highest(probe, a)).isEqualTo(23);
+    assertThat(highest(probe, b)).isEqualTo(23);
   }
 
   /** Not bound to any serializer, and Java serialization is off. */
