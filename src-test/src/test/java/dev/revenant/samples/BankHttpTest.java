@@ -1,97 +1,36 @@
 package dev.revenant.samples;
 
+import static dev.revenant.testing.BankClient.JSON;
+import static dev.revenant.testing.BankClient.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.revenant.samples.bank.BankNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
+import dev.revenant.testing.BankClient;
+import dev.revenant.testing.BankClient.Reply;
+import dev.revenant.testing.InProcessBankNode;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The bank's HTTP interface, against a node started in this JVM on a fresh journal. */
 class BankHttpTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger ACCOUNTS = new AtomicInteger();
 
-  @TempDir static Path dataDir;
-
-  private static BankNode node;
-  private static HttpClient http;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = BankNode.start(0, dataDir);
-    http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-  }
+  @RegisterExtension static final InProcessBankNode node = new InProcessBankNode();
+  private static final BankClient bank = node.client();
 
   /** A fresh account id per test, so tests do not see each other's money. */
   private static String newAccount() {
     return "acct-" + ACCOUNTS.incrementAndGet();
-  }
-
-  private record Reply(int status, JsonNode body, String contentType) {}
-
-  private static Reply send(String method, String path, String body) throws Exception {
-    URI uri = URI.create("http://127.0.0.1:" + node.port() + path);
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    HttpResponse<String> r = http.send(b.build(), BodyHandlers.ofString());
-    JsonNode json;
-    try {
-      json = JSON.readTree(r.body());
-    } catch (Exception e) {
-      throw new AssertionError(method + " " + path + " answered " + r.statusCode()
-          + " with a body that is not JSON: [" + r.body() + "]", e);
-    }
-    return new Reply(r.statusCode(), json,
-        r.headers().firstValue("Content-Type").orElse("<none>"));
-  }
-
-  private static Reply deposit(String id, long amount) throws Exception {
-    return send("POST", "/accounts/" + id + "/deposit", "{\"amount\": " + amount + "}");
-  }
-
-  private static Reply withdraw(String id, long amount) throws Exception {
-    return send("POST", "/accounts/" + id + "/withdraw", "{\"amount\": " + amount + "}");
-  }
-
-  private static long balance(String id) throws Exception {
-    Reply r = send("GET", "/accounts/" + id, null);
-    assertThat(r.status()).as("GET /accounts/%s: %s", id, r.body()).isEqualTo(200);
-    return r.body().get("balance").asLong();
   }
 
   private static void assertBalanceReply(Reply r, String id, long balance) {
@@ -103,17 +42,9 @@ class BankHttpTest {
     assertThat(r.body().size()).isEqualTo(2);
   }
 
-  private static void assertError(Reply r, int status, String... mentions) {
-    assertThat(r.status()).as("reply %s", r.body()).isEqualTo(status);
-    assertThat(r.contentType()).isEqualTo("application/json");
-    assertThat(r.body().isObject()).isTrue();
-    assertThat(r.body().path("error").isTextual()).as("error in %s", r.body()).isTrue();
-    assertThat(r.body().get("error").asText()).contains(mentions);
-  }
-
   @Test
   void health() throws Exception {
-    Reply r = send("GET", "/health", null);
+    Reply r = bank.send("GET", "/health", null);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.contentType()).isEqualTo("application/json");
     assertThat(r.body()).isEqualTo(JSON.readTree("{\"status\":\"ok\"}"));
@@ -122,46 +53,46 @@ class BankHttpTest {
   @Test
   void depositsWithdrawalsAndBalances() throws Exception {
     String id = newAccount();
-    assertBalanceReply(deposit(id, 100), id, 100);
-    assertBalanceReply(deposit(id, 25), id, 125);
-    assertBalanceReply(withdraw(id, 30), id, 95);
-    assertBalanceReply(send("GET", "/accounts/" + id, null), id, 95);
-    assertBalanceReply(withdraw(id, 95), id, 0);
-    assertThat(balance(id)).isZero();
+    assertBalanceReply(bank.deposit(id, 100), id, 100);
+    assertBalanceReply(bank.deposit(id, 25), id, 125);
+    assertBalanceReply(bank.withdraw(id, 30), id, 95);
+    assertBalanceReply(bank.send("GET", "/accounts/" + id, null), id, 95);
+    assertBalanceReply(bank.withdraw(id, 95), id, 0);
+    assertThat(bank.balance(id)).isZero();
   }
 
   @Test
   void aNeverUsedAccountHasBalanceZero() throws Exception {
     String id = newAccount();
-    assertBalanceReply(send("GET", "/accounts/" + id, null), id, 0);
+    assertBalanceReply(bank.send("GET", "/accounts/" + id, null), id, 0);
     String longest = "a".repeat(63) + "-";
-    assertBalanceReply(send("GET", "/accounts/" + longest, null), longest, 0);
+    assertBalanceReply(bank.send("GET", "/accounts/" + longest, null), longest, 0);
   }
 
   @Test
   void withdrawingMoreThanTheBalanceIsRejectedAndChangesNothing() throws Exception {
     String id = newAccount();
-    deposit(id, 40);
-    Reply r = withdraw(id, 41);
+    bank.deposit(id, 40);
+    Reply r = bank.withdraw(id, 41);
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.contentType()).isEqualTo("application/json");
     assertThat(r.body())
         .isEqualTo(JSON.readTree("{\"error\":\"insufficient funds\",\"balance\":40}"));
-    assertThat(balance(id)).isEqualTo(40);
+    assertThat(bank.balance(id)).isEqualTo(40);
 
     String empty = newAccount();
-    assertThat(withdraw(empty, 1).body().get("balance").asLong()).isZero();
-    assertThat(balance(empty)).isZero();
+    assertThat(bank.withdraw(empty, 1).body().get("balance").asLong()).isZero();
+    assertThat(bank.balance(empty)).isZero();
   }
 
   @Test
   void aDepositThatWouldOverflowTheBalanceIsRejected() throws Exception {
     String id = newAccount();
-    assertBalanceReply(deposit(id, Long.MAX_VALUE), id, Long.MAX_VALUE);
-    Reply r = deposit(id, 1);
+    assertBalanceReply(bank.deposit(id, Long.MAX_VALUE), id, Long.MAX_VALUE);
+    Reply r = bank.deposit(id, 1);
     assertError(r, 409, "balance");
     assertThat(r.body().get("balance").asLong()).isEqualTo(Long.MAX_VALUE);
-    assertThat(balance(id)).isEqualTo(Long.MAX_VALUE);
+    assertThat(bank.balance(id)).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test
@@ -178,21 +109,15 @@ class BankHttpTest {
       } else {
         sumB += i;
       }
-      pending.add(http.sendAsync(
-          HttpRequest.newBuilder(URI.create(
-                  "http://127.0.0.1:" + node.port() + "/accounts/" + id + "/deposit"))
-              .timeout(Duration.ofSeconds(20))
-              .header("Content-Type", "application/json")
-              .POST(BodyPublishers.ofString("{\"amount\":" + i + "}"))
-              .build(),
-          BodyHandlers.ofString()));
+      pending.add(bank.exchangeAsync("POST", "/accounts/" + id + "/deposit",
+          "{\"amount\":" + i + "}", BankClient.TIMEOUT));
     }
     for (CompletableFuture<HttpResponse<String>> f : pending) {
       HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
-    assertThat(balance(a)).isEqualTo(sumA);
-    assertThat(balance(b)).isEqualTo(sumB);
+    assertThat(bank.balance(a)).isEqualTo(sumA);
+    assertThat(bank.balance(b)).isEqualTo(sumB);
   }
 
   private static Arguments bad(String description, String body, String... mentions) {
@@ -245,22 +170,23 @@ class BankHttpTest {
   void aBadBodyIsA400NamingTheProblemAndChangesNothing(
       String description, String body, List<String> mentions) throws Exception {
     String id = newAccount();
-    assertBalanceReply(deposit(id, 100), id, 100);
+    assertBalanceReply(bank.deposit(id, 100), id, 100);
     for (String op : List.of("deposit", "withdraw")) {
-      Reply r = send("POST", "/accounts/" + id + "/" + op, body);
+      Reply r = bank.send("POST", "/accounts/" + id + "/" + op, body);
       assertError(r, 400, mentions.toArray(String[]::new));
-      assertThat(balance(id)).as("balance after a bad %s (%s)", op, description).isEqualTo(100);
+      assertThat(bank.balance(id)).as("balance after a bad %s (%s)", op, description)
+          .isEqualTo(100);
     }
   }
 
   @Test
   void aBodyThatIsTooLargeIsRefusedAndChangesNothing() throws Exception {
     String id = newAccount();
-    deposit(id, 100);
+    bank.deposit(id, 100);
     String huge = "{\"amount\": 5, \"padding\": \"" + "x".repeat(100_000) + "\"}";
-    Reply r = send("POST", "/accounts/" + id + "/deposit", huge);
+    Reply r = bank.send("POST", "/accounts/" + id + "/deposit", huge);
     assertError(r, 413, "larger than");
-    assertThat(balance(id)).isEqualTo(100);
+    assertThat(bank.balance(id)).isEqualTo(100);
   }
 
   static Stream<Arguments> badIds() {
@@ -279,61 +205,56 @@ class BankHttpTest {
   @MethodSource("badIds")
   void aBadAccountIdIsA400NamingIt(String id, String mention) throws Exception {
     // The id rules come first, on every account route, whatever the body.
-    assertError(send("GET", "/accounts/" + id, null), 400, "account id", mention);
-    assertError(send("POST", "/accounts/" + id + "/deposit", "{\"amount\": 5}"), 400,
+    assertError(bank.send("GET", "/accounts/" + id, null), 400, "account id", mention);
+    assertError(bank.send("POST", "/accounts/" + id + "/deposit", "{\"amount\": 5}"), 400,
         "account id", mention);
-    assertError(send("POST", "/accounts/" + id + "/withdraw", "{\"amount\": 5}"), 400,
+    assertError(bank.send("POST", "/accounts/" + id + "/withdraw", "{\"amount\": 5}"), 400,
         "account id", mention);
-    assertError(send("POST", "/accounts/" + id + "/deposit", "{"), 400, "account id", mention);
+    assertError(bank.send("POST", "/accounts/" + id + "/deposit", "{"), 400, "account id",
+        mention);
   }
 
   @Test
   void aBadAccountIdChangesNothing() throws Exception {
     String prefix = "b".repeat(64);
-    assertError(deposit(prefix + "b", 5), 400, "account id");
-    assertThat(balance(prefix)).isZero(); // not truncated to a valid id
+    assertError(bank.deposit(prefix + "b", 5), 400, "account id");
+    assertThat(bank.balance(prefix)).isZero(); // not truncated to a valid id
     String id = newAccount();
-    deposit(id, 7);
-    assertError(deposit(id + ".x", 5), 400, "account id");
-    assertError(deposit(id + "%20", 5), 400, "account id");
-    assertThat(balance(id)).isEqualTo(7);
-  }
-
-  static Stream<Arguments> unknownRoutes() {
-    return Stream.of(
-        Arguments.of("GET", "/"),
-        Arguments.of("GET", "/nope"),
-        Arguments.of("GET", "/accounts"),
-        Arguments.of("GET", "/accountsx/alice"),
-        Arguments.of("GET", "/accounts/alice/"),
-        Arguments.of("GET", "/accounts/alice/deposit"),
-        Arguments.of("GET", "/accounts/alice/balance"),
-        Arguments.of("GET", "/accounts/alice/deposit/more"),
-        Arguments.of("POST", "/accounts/alice"),
-        Arguments.of("POST", "/accounts/alice/transfer"),
-        Arguments.of("PUT", "/accounts/alice/deposit"),
-        Arguments.of("DELETE", "/accounts/alice"),
-        Arguments.of("PATCH", "/accounts/alice/withdraw"),
-        Arguments.of("POST", "/health"),
-        Arguments.of("GET", "/health/x"),
-        Arguments.of("GET", "/healthz"));
+    bank.deposit(id, 7);
+    assertError(bank.deposit(id + ".x", 5), 400, "account id");
+    assertError(bank.deposit(id + "%20", 5), 400, "account id");
+    assertThat(bank.balance(id)).isEqualTo(7);
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("unknownRoutes")
+  @CsvSource(delimiter = ' ', textBlock = """
+      GET /
+      GET /nope
+      GET /accounts
+      GET /accountsx/alice
+      GET /accounts/alice/
+      GET /accounts/alice/deposit
+      GET /accounts/alice/balance
+      GET /accounts/alice/deposit/more
+      POST /accounts/alice
+      POST /accounts/alice/transfer
+      PUT /accounts/alice/deposit
+      DELETE /accounts/alice
+      PATCH /accounts/alice/withdraw
+      POST /health
+      GET /health/x
+      GET /healthz
+      """)
   void anUnknownPathOrMethodIsAJson404(String method, String path) throws Exception {
-    Reply r = send(method, path, method.equals("GET") ? null : "{\"amount\": 5}");
-    assertThat(r.status()).as("reply %s", r.body()).isEqualTo(404);
-    assertThat(r.contentType()).isEqualTo("application/json");
-    assertThat(r.body()).isEqualTo(JSON.readTree("{\"error\":\"not found\"}"));
+    bank.assertUnknownRoute(method, path, "{\"amount\": 5}");
   }
 
   @Test
   void anUnknownRouteChangesNothing() throws Exception {
     String id = newAccount();
-    deposit(id, 9);
-    send("PUT", "/accounts/" + id + "/deposit", "{\"amount\": 5}");
-    send("POST", "/accounts/" + id, "{\"amount\": 5}");
-    assertThat(balance(id)).isEqualTo(9);
+    bank.deposit(id, 9);
+    bank.send("PUT", "/accounts/" + id + "/deposit", "{\"amount\": 5}");
+    bank.send("POST", "/accounts/" + id, "{\"amount\": 5}");
+    assertThat(bank.balance(id)).isEqualTo(9);
   }
 }

@@ -1,26 +1,24 @@
 package dev.revenant.samples;
 
-import static dev.revenant.samples.BankClient.assertError;
+import static dev.revenant.testing.BankClient.assertError;
+import static dev.revenant.testing.BankClient.concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.revenant.samples.BankClient.Reply;
-import dev.revenant.samples.bank.BankNode;
+import dev.revenant.testing.BankClient;
+import dev.revenant.testing.BankClient.Reply;
+import dev.revenant.testing.InProcessBankNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code Idempotency-Key} header of {@code POST /accounts/{id}/deposit} and
@@ -31,23 +29,8 @@ class IdempotencyKeyHttpTest {
   private static final String KEY = "Idempotency-Key";
   private static final AtomicInteger IDS = new AtomicInteger();
 
-  @TempDir Path dataDir;
-
-  private BankNode node;
-  private BankClient bank;
-
-  @BeforeEach
-  void startNode() throws Exception {
-    node = BankNode.start(0, dataDir);
-    bank = new BankClient(() -> node.port());
-  }
-
-  @AfterEach
-  void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-  }
+  @RegisterExtension final InProcessBankNode node = new InProcessBankNode();
+  private final BankClient bank = node.client();
 
   private static String fresh(String prefix) {
     return prefix + "-" + IDS.incrementAndGet();
@@ -70,9 +53,7 @@ class IdempotencyKeyHttpTest {
 
   private void restart() throws Exception {
     long t0 = System.nanoTime();
-    node.close();
-    node = null;
-    node = BankNode.start(0, dataDir);
+    node.restart();
     System.out.printf("node restarted on the same data directory in %d ms%n",
         (System.nanoTime() - t0) / 1_000_000);
   }
@@ -134,19 +115,10 @@ class IdempotencyKeyHttpTest {
   @Test
   void concurrentRepeatsOfOneKeyAreAppliedOnce() throws Exception {
     String acct = fresh("acct");
-    ExecutorService pool = Executors.newFixedThreadPool(10);
-    try {
-      List<Future<Reply>> replies = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        replies.add(pool.submit(() -> bank.deposit(acct, 7, KEY, "same")));
-      }
-      for (Future<Reply> f : replies) {
-        Reply r = f.get(30, TimeUnit.SECONDS);
-        assertThat(r.status()).as("reply %s", r).isEqualTo(200);
-        assertThat(r.body().get("balance").asLong()).isEqualTo(7);
-      }
-    } finally {
-      pool.shutdownNow();
+    Callable<Reply> deposit = () -> bank.deposit(acct, 7, KEY, "same");
+    for (Reply r : concurrently(10, Duration.ofSeconds(30), Collections.nCopies(20, deposit))) {
+      assertThat(r.status()).as("reply %s", r).isEqualTo(200);
+      assertThat(r.body().get("balance").asLong()).isEqualTo(7);
     }
     assertThat(bank.balance(acct)).isEqualTo(7);
   }

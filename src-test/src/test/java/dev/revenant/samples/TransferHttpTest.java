@@ -1,30 +1,28 @@
 package dev.revenant.samples;
 
-import static dev.revenant.samples.BankClient.JSON;
-import static dev.revenant.samples.BankClient.assertError;
+import static dev.revenant.testing.BankClient.JSON;
+import static dev.revenant.testing.BankClient.assertError;
+import static dev.revenant.testing.BankClient.concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.revenant.samples.BankClient.Reply;
-import dev.revenant.samples.bank.BankNode;
-import java.nio.file.Path;
+import dev.revenant.testing.BankClient;
+import dev.revenant.testing.BankClient.Reply;
+import dev.revenant.testing.InProcessBankNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -37,27 +35,28 @@ class TransferHttpTest {
   private static final Duration SETTLE = Duration.ofSeconds(20);
   private static final AtomicInteger IDS = new AtomicInteger();
 
-  @TempDir static Path dataDir;
-
-  private static BankNode node;
-  private static BankClient bank;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = BankNode.start(0, dataDir);
-    bank = new BankClient(() -> node.port());
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-  }
+  @RegisterExtension static final InProcessBankNode node = new InProcessBankNode();
+  private static final BankClient bank = node.client();
 
   /** A fresh id per use, so tests do not see each other's accounts and transfers. */
   private static String fresh(String prefix) {
     return prefix + "-" + IDS.incrementAndGet();
+  }
+
+  /** A fresh account, after a deposit of {@code amount} into it. */
+  private static String funded(String prefix, long amount) throws Exception {
+    String account = fresh(prefix);
+    bank.deposit(account, amount);
+    return account;
+  }
+
+  /**
+   * Sends transfer {@code t}, asserts that it is accepted as pending, and waits (bounded) until
+   * it is final; its final answer.
+   */
+  private static Reply settle(String t, String from, String to, long amount) throws Exception {
+    assertState(bank.transfer(t, from, to, amount), 202, t, "pending");
+    return bank.awaitFinal(t, SETTLE);
   }
 
   private static void assertState(Reply r, int status, String id, String state) {
@@ -77,33 +76,26 @@ class TransferHttpTest {
 
   @Test
   void aTransferIsAcceptedThenCompletedAndMovesTheMoneyOnce() throws Exception {
-    String a = fresh("a");
-    String b = fresh("b");
+    String a = funded("a", 100);
+    String b = funded("b", 5);
     String t = fresh("t");
-    bank.deposit(a, 100);
-    bank.deposit(b, 5);
-    assertState(bank.transfer(t, a, b, 30), 202, t, "pending");
-    assertState(bank.awaitFinal(t, SETTLE), 200, t, "completed");
+    assertState(settle(t, a, b, 30), 200, t, "completed");
     assertThat(bank.balance(a)).isEqualTo(70);
     assertThat(bank.balance(b)).isEqualTo(35);
     // Its whole balance, to a never used account.
     String c = fresh("c");
     String all = fresh("t");
-    assertState(bank.transfer(all, a, c, 70), 202, all, "pending");
-    assertState(bank.awaitFinal(all, SETTLE), 200, all, "completed");
+    assertState(settle(all, a, c, 70), 200, all, "completed");
     assertThat(bank.balance(a)).isZero();
     assertThat(bank.balance(c)).isEqualTo(70);
   }
 
   @Test
   void aTransferWithoutTheFundsIsRejectedAndMovesNothing() throws Exception {
-    String a = fresh("a");
-    String b = fresh("b");
-    bank.deposit(a, 10);
-    bank.deposit(b, 1);
+    String a = funded("a", 10);
+    String b = funded("b", 1);
     String t = fresh("t");
-    assertState(bank.transfer(t, a, b, 11), 202, t, "pending");
-    assertRejected(bank.awaitFinal(t, SETTLE), t, "insufficient funds");
+    assertRejected(settle(t, a, b, 11), t, "insufficient funds");
     assertThat(bank.balance(a)).isEqualTo(10);
     assertThat(bank.balance(b)).isEqualTo(1);
     // Asking again gives the final state at once, and still moves nothing.
@@ -119,22 +111,18 @@ class TransferHttpTest {
 
   @Test
   void aCreditThatWouldOverflowTheTargetIsRefundedAndTheTransferRejected() throws Exception {
-    String a = fresh("a");
-    String full = fresh("full");
-    bank.deposit(a, 10);
-    bank.deposit(full, Long.MAX_VALUE);
+    String a = funded("a", 10);
+    String full = funded("full", Long.MAX_VALUE);
     String t = fresh("t");
-    assertState(bank.transfer(t, a, full, 5), 202, t, "pending");
-    assertRejected(bank.awaitFinal(t, SETTLE), t, "would exceed", full);
+    assertRejected(settle(t, a, full, 5), t, "would exceed", full);
     assertThat(bank.balance(a)).isEqualTo(10);
     assertThat(bank.balance(full)).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test
   void theSameIdTwiceIsOneTransfer() throws Exception {
-    String a = fresh("a");
+    String a = funded("a", 100);
     String b = fresh("b");
-    bank.deposit(a, 100);
     String t = fresh("t");
     assertState(bank.transfer(t, a, b, 40), 202, t, "pending");
     Reply again = bank.transfer(t, a, b, 40);
@@ -147,23 +135,13 @@ class TransferHttpTest {
 
   @Test
   void theSameIdSentConcurrentlyIsOneTransfer() throws Exception {
-    String a = fresh("a");
+    String a = funded("a", 100);
     String b = fresh("b");
-    bank.deposit(a, 100);
     String t = fresh("t");
-    ExecutorService pool = Executors.newFixedThreadPool(10);
-    try {
-      List<Future<Reply>> replies = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        replies.add(pool.submit(() -> bank.transfer(t, a, b, 25)));
-      }
-      for (Future<Reply> f : replies) {
-        Reply r = f.get(30, TimeUnit.SECONDS);
-        assertThat(r.status()).as("reply %s", r).isIn(200, 202);
-        assertThat(r.body().get("id").asText()).isEqualTo(t);
-      }
-    } finally {
-      pool.shutdownNow();
+    Callable<Reply> transfer = () -> bank.transfer(t, a, b, 25);
+    for (Reply r : concurrently(10, Duration.ofSeconds(30), Collections.nCopies(10, transfer))) {
+      assertThat(r.status()).as("reply %s", r).isIn(200, 202);
+      assertThat(r.body().get("id").asText()).isEqualTo(t);
     }
     assertState(bank.awaitFinal(t, SETTLE), 200, t, "completed");
     assertThat(bank.balance(a)).isEqualTo(75);
@@ -172,10 +150,9 @@ class TransferHttpTest {
 
   @Test
   void theSameIdWithOtherParametersIsA409NamingTheDifference() throws Exception {
-    String a = fresh("a");
+    String a = funded("a", 100);
     String b = fresh("b");
     String c = fresh("c");
-    bank.deposit(a, 100);
     String t = fresh("t");
     bank.transfer(t, a, b, 40);
     bank.awaitFinal(t, SETTLE);
@@ -263,11 +240,9 @@ class TransferHttpTest {
   void aBadTransferIsA400NamingTheProblemAndChangesNothing(
       String description, String body, List<String> mentions) throws Exception {
     // Fresh accounts and id, substituted for A, B and T in the body.
-    String a = fresh("a");
-    String b = fresh("b");
+    String a = funded("a", 100);
+    String b = funded("b", 100);
     String t = fresh("t");
-    bank.deposit(a, 100);
-    bank.deposit(b, 100);
     String sent = body.replace("\"T", "\"" + t).replace("\"A", "\"" + a)
         .replace("\"B", "\"" + b);
     List<String> expected = mentions.stream()
@@ -294,25 +269,20 @@ class TransferHttpTest {
     assertError(bank.getTransfer(""), 400, "transfer id", "was []"); // as GET /accounts/ does
   }
 
-  static Stream<Arguments> unknownRoutes() {
-    return Stream.of(
-        Arguments.of("GET", "/transfers"),
-        Arguments.of("GET", "/transfers/t1/"),
-        Arguments.of("GET", "/transfers/t1/state"),
-        Arguments.of("GET", "/transfersx"),
-        Arguments.of("POST", "/transfers/t1"),
-        Arguments.of("PUT", "/transfers"),
-        Arguments.of("DELETE", "/transfers/t1"),
-        Arguments.of("POST", "/transfers/"));
-  }
-
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("unknownRoutes")
+  @CsvSource(delimiter = ' ', textBlock = """
+      GET /transfers
+      GET /transfers/t1/
+      GET /transfers/t1/state
+      GET /transfersx
+      POST /transfers/t1
+      PUT /transfers
+      DELETE /transfers/t1
+      POST /transfers/
+      """)
   void anUnknownTransferRouteIsAJson404(String method, String path) throws Exception {
-    Reply r = bank.send(method, path,
-        method.equals("GET") ? null : "{\"id\":\"t1\",\"from\":\"a\",\"to\":\"b\",\"amount\":5}");
-    assertThat(r.status()).as("reply %s", r).isEqualTo(404);
-    assertThat(r.body()).isEqualTo(JSON.readTree("{\"error\":\"not found\"}"));
+    bank.assertUnknownRoute(method, path,
+        "{\"id\":\"t1\",\"from\":\"a\",\"to\":\"b\",\"amount\":5}");
   }
 
   /**
@@ -325,9 +295,8 @@ class TransferHttpTest {
     List<String> accounts = new ArrayList<>();
     Map<String, Long> expected = new HashMap<>();
     for (int i = 0; i < 5; i++) {
-      String a = fresh("ring");
+      String a = funded("ring", 50);
       accounts.add(a);
-      bank.deposit(a, 50);
       expected.put(a, 50L);
     }
     record Sent(String id, String from, String to, long amount) {}
@@ -339,18 +308,11 @@ class TransferHttpTest {
       sent.add(new Sent(fresh("rt"), accounts.get(f), accounts.get(t), 1 + random.nextInt(40)));
     }
     sent.add(10, new Sent(fresh("rt"), accounts.get(0), accounts.get(1), 1_000)); // never funded
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<Reply>> replies = new ArrayList<>();
-      for (Sent s : sent) {
-        replies.add(pool.submit(() -> bank.transfer(s.id(), s.from(), s.to(), s.amount())));
-      }
-      for (Future<Reply> f : replies) {
-        Reply r = f.get(60, TimeUnit.SECONDS);
-        assertThat(r.status()).as("reply %s", r).isIn(200, 202);
-      }
-    } finally {
-      pool.shutdownNow();
+    List<Callable<Reply>> transfers = sent.stream()
+        .<Callable<Reply>>map(s -> () -> bank.transfer(s.id(), s.from(), s.to(), s.amount()))
+        .toList();
+    for (Reply r : concurrently(8, Duration.ofSeconds(60), transfers)) {
+      assertThat(r.status()).as("reply %s", r).isIn(200, 202);
     }
     int completed = 0;
     for (Sent s : sent) {
