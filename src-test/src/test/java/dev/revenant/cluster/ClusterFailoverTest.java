@@ -3,11 +3,12 @@ package dev.revenant.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.revenant.cluster.BankCluster.Member;
 import dev.revenant.cluster.DepositTraffic.Ledger;
+import dev.revenant.testing.BankClient;
+import dev.revenant.testing.BankCluster;
+import dev.revenant.testing.BankCluster.Member;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,20 +25,18 @@ import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fail-over of a three-node bank cluster under load: 200 accounts receive deposits continuously
  * while one node's JVM is killed with SIGKILL. Every account must answer again from a surviving
  * node, and no acknowledged deposit may be lost: for each account, acknowledged &lt;= balance
  * &lt;= acknowledged + the amounts of its deposits whose outcome is unknown (failed or timed
- * out; they may have taken effect). Uses the {@code fast-failover} profile to keep it short.
+ * out; they may have taken effect).
  *
  * <p>The node logs stay in the temporary directory printed at the start if the test fails.
  */
 @Tag("slow")
-class ClusterFailoverTest {
+class ClusterFailoverTest extends AbstractClusterTest {
   private static final int ACCOUNTS = 200;
   private static final int CLIENT_THREADS = 16;
   /** How long deposits go on after the kill. */
@@ -46,9 +45,6 @@ class ClusterFailoverTest {
   private static final Duration FAILOVER_BOUND = Duration.ofSeconds(60);
   /** How long deposits go on after every account of the victim answered again. */
   private static final Duration AFTER_RECOVERY = Duration.ofSeconds(3);
-
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path work;
 
   @Test
   void nodeHostingTheMostAccountsIsKilled() throws Exception {
@@ -76,7 +72,7 @@ class ClusterFailoverTest {
     for (int i = 0; i < ACCOUNTS; i++) {
       accounts.add(String.format("acct-%03d", i));
     }
-    try (BankCluster cluster = BankCluster.start(work, 3, "fast-failover")) {
+    try (BankCluster cluster = startCluster()) {
       DepositTraffic traffic = new DepositTraffic(cluster, accounts, CLIENT_THREADS, 42);
       traffic.start();
       boolean stopped = false;
@@ -88,7 +84,7 @@ class ClusterFailoverTest {
         Member victim = choose.apply(cluster, placement);
         List<String> victimAccounts = accounts.stream()
             .filter(a -> placement.get(a) == victim).toList();
-        BankCluster.log("placement: %s; victim %s, %s, hosting %d accounts", counts(placement),
+        log("placement: %s; victim %s, %s, hosting %d accounts", counts(placement),
             what, victim, victimAccounts.size());
         assertThat(victimAccounts).as("accounts on the victim %s", victim).isNotEmpty();
 
@@ -123,12 +119,12 @@ class ClusterFailoverTest {
             .flatMap(a -> traffic.ledger().get(a).acksOn.entrySet().stream())
             .filter(e -> !e.getKey().equals(victim.address()))
             .mapToLong(e -> e.getValue().get()).sum();
-        BankCluster.log("traffic stopped %d ms after the kill: %s; %d acknowledged after the"
+        log("traffic stopped %d ms after the kill: %s; %d acknowledged after the"
             + " kill, %d of them by the victim's accounts on their new nodes", ms(killed),
             traffic.summary(), acksAfterKill, acksMoved);
 
         List<Long> times = answers.values().stream().map(Answer::afterKillMs).sorted().toList();
-        BankCluster.log("the victim's %d accounts answered again from %s: first %s ms, median %s"
+        log("the victim's %d accounts answered again from %s: first %s ms, median %s"
                 + " ms, all %s ms after kill -9", victimAccounts.size(),
             answers.values().stream().collect(Collectors.groupingBy(
                 Answer::node, TreeMap::new, Collectors.counting())),
@@ -165,7 +161,7 @@ class ClusterFailoverTest {
       HttpResponse<String> r = e.getValue().get(20, TimeUnit.SECONDS);
       assertThat(r.statusCode()).as("GET %s: %s", e.getKey(), r.body()).isEqualTo(200);
       placement.put(e.getKey(),
-          cluster.byAddress(BankCluster.JSON.readTree(r.body()).get("node").asText()));
+          cluster.byAddress(BankClient.JSON.readTree(r.body()).get("node").asText()));
     }
     return placement;
   }
@@ -239,7 +235,7 @@ class ClusterFailoverTest {
           HttpResponse<String> r =
               cluster.get(via, "/accounts/" + account, Duration.ofSeconds(15));
           if (r.statusCode() == 200) {
-            answer = BankCluster.JSON.readTree(r.body());
+            answer = BankClient.JSON.readTree(r.body());
           } else {
             last = "HTTP " + r.statusCode() + " " + r.body();
             sleep(200);
@@ -272,7 +268,7 @@ class ClusterFailoverTest {
       }
     }
     problems.addAll(traffic.violations());
-    BankCluster.log("balances of %d accounts checked against the client's ledger (%d with"
+    log("balances of %d accounts checked against the client's ledger (%d with"
         + " deposits of unknown outcome): %d problems", traffic.ledger().size(), withUnknown,
         problems.size());
     assertThat(problems).as("accounts whose balance contradicts the acknowledgements").isEmpty();
@@ -280,7 +276,7 @@ class ClusterFailoverTest {
 
   private static String node(String body) {
     try {
-      return BankCluster.JSON.readTree(body).path("node").asText();
+      return BankClient.JSON.readTree(body).path("node").asText();
     } catch (IOException e) {
       return "?";
     }
@@ -290,10 +286,6 @@ class ClusterFailoverTest {
     Map<String, Long> c = new TreeMap<>();
     placement.values().forEach(m -> c.merge(m.address(), 1L, Long::sum));
     return c;
-  }
-
-  private static long ms(long sinceNanos) {
-    return (System.nanoTime() - sinceNanos) / 1_000_000;
   }
 
   private static void sleep(long millis) {

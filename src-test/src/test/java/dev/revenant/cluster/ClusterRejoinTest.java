@@ -3,10 +3,11 @@ package dev.revenant.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.revenant.cluster.BankCluster.Member;
+import dev.revenant.testing.BankClient;
+import dev.revenant.testing.BankCluster;
+import dev.revenant.testing.BankCluster.Member;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bank node killed with SIGKILL and started again on the same ports (as a supervisor would)
@@ -23,16 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * balances, and new accounts are placed on it again.
  */
 @Tag("slow")
-class ClusterRejoinTest {
+class ClusterRejoinTest extends AbstractClusterTest {
   private static final Duration BOUND = Duration.ofSeconds(60);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path work;
-
   @Test
   void killedNodeRestartsRejoinsAndHostsAccountsAgain() throws Exception {
-    try (BankCluster cluster = BankCluster.start(work, 3, "fast-failover")) {
+    try (BankCluster cluster = startCluster()) {
       Member victim = cluster.member(2);
       List<Member> others = cluster.survivors(victim);
 
@@ -50,7 +46,7 @@ class ClusterRejoinTest {
           onVictim++;
         }
       }
-      BankCluster.log("%d accounts, %d of them on the victim %s", acknowledged.size(), onVictim,
+      log("%d accounts, %d of them on the victim %s", acknowledged.size(), onVictim,
           victim);
       assertThat(onVictim).as("accounts on the victim").isGreaterThanOrEqualTo(3);
 
@@ -58,7 +54,7 @@ class ClusterRejoinTest {
       assertThat(cluster.kill9(victim.index())).as("exit status of kill -9").isEqualTo(137);
       // Started again at once on the same ports: a new incarnation of the same address.
       cluster.restart(victim.index());
-      BankCluster.log("%s restarted and Up in its own view %d ms after kill -9", victim,
+      log("%s restarted and Up in its own view %d ms after kill -9", victim,
           ms(killed));
 
       for (Member m : others) {
@@ -68,7 +64,7 @@ class ClusterRejoinTest {
       assertThat(own.get("members").findValuesAsText("status"))
           .as("the restarted node's view: %s", own).containsExactly("up", "up", "up");
       assertThat(own.get("unreachable")).as("unreachable in %s", own).isEmpty();
-      BankCluster.log("all nodes see %s up again %d ms after kill -9", victim, ms(killed));
+      log("all nodes see %s up again %d ms after kill -9", victim, ms(killed));
 
       // No deposit was in flight at the kill: every balance is exactly what was acknowledged.
       for (Map.Entry<String, Long> e : acknowledged.entrySet()) {
@@ -90,7 +86,7 @@ class ClusterRejoinTest {
           landed = account;
         }
       }
-      BankCluster.log("new account %s placed on the restarted node after %d new accounts",
+      log("new account %s placed on the restarted node after %d new accounts",
           landed, tried);
       assertThat(landed).as("a new account placed on the restarted %s within %d tries\n%s",
           victim, tried, cluster.logs()).isNotNull();
@@ -134,16 +130,12 @@ class ClusterRejoinTest {
     HttpResponse<String> r = cluster.deposit(via, account, amount, REQUEST_TIMEOUT);
     assertThat(r.statusCode()).as("deposit into %s via %s: %s", account, via, r.body())
         .isEqualTo(200);
-    return BankCluster.JSON.readTree(r.body());
+    return BankClient.JSON.readTree(r.body());
   }
 
   private static JsonNode get(BankCluster cluster, Member via, String account) throws Exception {
     HttpResponse<String> r = cluster.get(via, "/accounts/" + account, REQUEST_TIMEOUT);
     assertThat(r.statusCode()).as("GET %s via %s: %s", account, via, r.body()).isEqualTo(200);
-    return BankCluster.JSON.readTree(r.body());
-  }
-
-  private static long ms(long sinceNanos) {
-    return (System.nanoTime() - sinceNanos) / 1_000_000;
+    return BankClient.JSON.readTree(r.body());
   }
 }

@@ -1,7 +1,9 @@
 package dev.revenant.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.revenant.cluster.BankCluster.Member;
+import dev.revenant.testing.BankClient;
+import dev.revenant.testing.BankCluster;
+import dev.revenant.testing.BankCluster.Member;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -126,7 +128,7 @@ final class DepositTraffic {
 
   private void check(String account, Ledger l, long ack, String body) {
     try {
-      JsonNode json = BankCluster.JSON.readTree(body);
+      JsonNode json = BankClient.JSON.readTree(body);
       long balance = json.get("balance").asLong();
       l.acksOn.computeIfAbsent(json.path("node").asText(), k -> new AtomicInteger())
           .incrementAndGet();

@@ -151,11 +151,9 @@ public final class JvmNodes implements AutoCloseable {
     public Matcher awaitLine(Pattern line, Duration timeout) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
-        for (String l : readLines(out)) {
-          Matcher m = line.matcher(l);
-          if (m.matches()) {
-            return m;
-          }
+        Matcher m = findLine(line);
+        if (m != null) {
+          return m;
         }
         if (!process.isAlive()) {
           throw new AssertionError("[" + name + "] (pid " + pid() + ") exited with "
@@ -168,6 +166,21 @@ public final class JvmNodes implements AutoCloseable {
         }
         Thread.sleep(100);
       }
+    }
+
+    /** Whether a stdout line printed so far matches {@code line}; does not wait. */
+    public boolean hasLine(Pattern line) {
+      return findLine(line) != null;
+    }
+
+    private Matcher findLine(Pattern line) {
+      for (String l : readLines(out)) {
+        Matcher m = line.matcher(l);
+        if (m.matches()) {
+          return m;
+        }
+      }
+      return null;
     }
 
     /**
