@@ -38,6 +38,16 @@ interface Backend {
     return "\"" + identifier + "\"";
   }
 
+  /** The ORDER BY of the journal's replay pages on this backend (see H2JournalDao). */
+  default String replayOrder() {
+    return q("sequence_number");
+  }
+
+  /** The JDBC URL of a database server; null for an embedded database. */
+  default String serverUrl() {
+    return null;
+  }
+
   /** Settings worth recording for this backend. */
   default List<String> settings(Connection c) throws SQLException {
     return List.of();
@@ -48,8 +58,10 @@ interface Backend {
       case "h2-file" -> new H2File();
       case "postgres" -> new Postgres(
           options.getOrDefault("postgres-url", "jdbc:postgresql://127.0.0.1:5432/test"));
+      case "mariadb" -> new MariaDb(
+          options.getOrDefault("mariadb-url", "jdbc:mariadb://127.0.0.1:3306/test"));
       default -> throw new IllegalArgumentException(
-          "unknown backend [" + name + "]; possible values: h2-file, postgres");
+          "unknown backend [" + name + "]; possible values: h2-file, postgres, mariadb");
     };
   }
 
@@ -72,6 +84,11 @@ interface Backend {
     public void afterStart(Connection c) {}
 
     @Override
+    public String replayOrder() {
+      return q("persistence_id") + ", " + q("sequence_number");
+    }
+
+    @Override
     public List<String> settings(Connection c) throws SQLException {
       java.util.Set<String> out = new java.util.LinkedHashSet<>();
       try (Statement st = c.createStatement();
@@ -86,12 +103,82 @@ interface Backend {
     }
   }
 
-  /** A PostgreSQL server: the journal tables are truncated before each run. */
-  final class Postgres implements Backend {
+  /**
+   * A database server shared by every run: its journal tables are emptied before each run, and
+   * its planner statistics refreshed before each measured variant.
+   */
+  abstract class Server implements Backend {
     private final String url;
 
-    Postgres(String url) {
+    Server(String url) {
       this.url = url;
+    }
+
+    @Override
+    public String serverUrl() {
+      return url;
+    }
+
+    /** Statements that empty the journal tables. */
+    abstract List<String> emptyTables();
+
+    /** Statements that refresh the planner's statistics of the journal tables. */
+    abstract List<String> analyze();
+
+    /** Statements each answering one row whose first column is worth recording, by name. */
+    abstract Map<String, String> settingQueries();
+
+    @Override
+    public Map<String, Object> overrides(Path freshDir) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("revenant.journal.backend", name());
+      m.put("revenant.journal." + name() + ".url", url);
+      return m;
+    }
+
+    @Override
+    public void afterStart(Connection c) throws SQLException {
+      List<String> all = new ArrayList<>(emptyTables());
+      all.addAll(analyze());
+      execute(c, all);
+    }
+
+    @Override
+    public void refreshStatistics(Connection c) throws SQLException {
+      execute(c, analyze());
+    }
+
+    private static void execute(Connection c, List<String> statements) throws SQLException {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(true);
+      try (Statement st = c.createStatement()) {
+        for (String sql : statements) {
+          st.execute(sql);
+        }
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    }
+
+    @Override
+    public List<String> settings(Connection c) throws SQLException {
+      List<String> out = new ArrayList<>();
+      try (Statement st = c.createStatement()) {
+        for (Map.Entry<String, String> e : settingQueries().entrySet()) {
+          try (ResultSet rs = st.executeQuery(e.getValue())) {
+            rs.next();
+            out.add(e.getKey() + "=" + rs.getString(1));
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  /** A PostgreSQL server. */
+  final class Postgres extends Server {
+    Postgres(String url) {
+      super(url);
     }
 
     @Override
@@ -100,49 +187,62 @@ interface Backend {
     }
 
     @Override
-    public Map<String, Object> overrides(Path freshDir) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("revenant.journal.backend", "postgres");
-      m.put("revenant.journal.postgres.url", url);
+    List<String> emptyTables() {
+      return List.of("TRUNCATE event_tag, event_journal, snapshot RESTART IDENTITY");
+    }
+
+    @Override
+    List<String> analyze() {
+      return List.of("VACUUM ANALYZE event_journal", "VACUUM ANALYZE snapshot");
+    }
+
+    @Override
+    Map<String, String> settingQueries() {
+      Map<String, String> m = new LinkedHashMap<>();
+      for (String s : List.of("synchronous_commit", "fsync", "wal_sync_method", "shared_buffers",
+          "commit_delay")) {
+        m.put(s, "SHOW " + s);
+      }
       return m;
     }
+  }
 
-    @Override
-    public void afterStart(Connection c) throws SQLException {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(true);
-      try (Statement st = c.createStatement()) {
-        st.execute("TRUNCATE event_tag, event_journal, snapshot RESTART IDENTITY");
-        st.execute("VACUUM ANALYZE event_journal");
-        st.execute("VACUUM ANALYZE snapshot");
-      }
-      c.setAutoCommit(auto);
+  /** A MariaDB (or MySQL) server; identifiers quoted with backticks. */
+  final class MariaDb extends Server {
+    MariaDb(String url) {
+      super(url);
     }
 
     @Override
-    public void refreshStatistics(Connection c) throws SQLException {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(true);
-      try (Statement st = c.createStatement()) {
-        st.execute("ANALYZE event_journal");
-        st.execute("ANALYZE snapshot");
-      }
-      c.setAutoCommit(auto);
+    public String name() {
+      return "mariadb";
     }
 
     @Override
-    public List<String> settings(Connection c) throws SQLException {
-      List<String> out = new ArrayList<>();
-      try (Statement st = c.createStatement()) {
-        for (String s : List.of("synchronous_commit", "fsync", "wal_sync_method",
-            "shared_buffers", "commit_delay")) {
-          try (ResultSet rs = st.executeQuery("SHOW " + s)) {
-            rs.next();
-            out.add(s + "=" + rs.getString(1));
-          }
-        }
+    public String q(String identifier) {
+      return "`" + identifier + "`";
+    }
+
+    @Override
+    List<String> emptyTables() {
+      // event_tag references event_journal: InnoDB refuses TRUNCATE of a referenced table.
+      return List.of("SET FOREIGN_KEY_CHECKS = 0", "TRUNCATE TABLE event_tag",
+          "TRUNCATE TABLE event_journal", "TRUNCATE TABLE snapshot", "SET FOREIGN_KEY_CHECKS = 1");
+    }
+
+    @Override
+    List<String> analyze() {
+      return List.of("ANALYZE TABLE event_journal, snapshot");
+    }
+
+    @Override
+    Map<String, String> settingQueries() {
+      Map<String, String> m = new LinkedHashMap<>();
+      for (String s : List.of("innodb_flush_log_at_trx_commit", "sync_binlog", "log_bin",
+          "innodb_buffer_pool_size", "innodb_doublewrite")) {
+        m.put(s, "SELECT @@" + s);
       }
-      return out;
+      return m;
     }
   }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -52,20 +53,43 @@ public final class Bench {
       int w2HandWrittenBurst,
       int w2Sequential,
       int w3Messages,
-      int w3SnapshotEvery) {}
+      int w3SnapshotEvery,
+      int w4Entities,
+      int w4PerEntity,
+      int w5Requests,
+      int w5WarmUpRequests,
+      List<String> w6Profiles) {
 
-  static final Sizes QUICK = new Sizes(3, 2, 1000, 100, 100_000, 3_000, 2_000, 100_000, 99_900);
-  static final Sizes FULL = new Sizes(5, 2, 1000, 100, 100_000, 10_000, 5_000, 100_000, 99_900);
+    Sizes withReps(int n) {
+      return new Sizes(n, warmups, w1Entities, w1PerEntity, w2Burst, w2HandWrittenBurst,
+          w2Sequential, w3Messages, w3SnapshotEvery, w4Entities, w4PerEntity, w5Requests,
+          w5WarmUpRequests, w6Profiles);
+    }
+  }
+
+  static final Sizes QUICK = new Sizes(3, 2, 1000, 100, 100_000, 3_000, 2_000, 100_000, 99_900,
+      2_000, 100, 1_000, 500, List.of("fast-failover"));
+  static final Sizes FULL = new Sizes(5, 2, 1000, 100, 100_000, 10_000, 5_000, 100_000, 99_900,
+      10_000, 100, 3_000, 1_000, List.of("fast-failover", "safe"));
+
+  /** Workloads run per backend, in this order; W6 runs once, on its own cluster of JVMs. */
+  static final List<String> PER_BACKEND = List.of("w1", "w2", "w3", "w4", "w5");
 
   static final int RAW_BATCH = 400;
   static final int[] FETCH_SIZES = {100, 1000, 10_000, 0};
 
-  private final Sizes sizes;
+  final Sizes sizes;
   private final boolean quick;
   private final List<Backend> backends;
   private final List<String> only;
-  private final Path scratch;
-  private final Results results = new Results();
+  final Path scratch;
+  final Results results = new Results();
+  /** The --reps given, or null. */
+  private Integer reps;
+  private static final String PAGED_ORDER = "on H2, (persistence_id, sequence_number), Revenant's"
+      + " H2JournalDao, which H2 reads from the primary key (akka-persistence-jdbc's own ORDER BY"
+      + " sequence_number made H2 read and sort every remaining row for each page); elsewhere"
+      + " akka-persistence-jdbc 5.2.1's ORDER BY sequence_number";
   private final Map<String, List<String>> environment = new LinkedHashMap<>();
 
   interface Measure {
@@ -83,7 +107,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     boolean quick = false;
     List<String> backendNames = List.of("h2-file");
-    List<String> only = List.of("w1", "w2", "w3");
+    List<String> only = null;
     Integer reps = null;
     Path out = Path.of("src-test/bench-results");
     Map<String, String> options = new LinkedHashMap<>();
@@ -96,12 +120,26 @@ public final class Bench {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--postgres-url" -> options.put("postgres-url", args[++i]);
+        case "--mariadb-url" -> options.put("mariadb-url", args[++i]);
         default -> {
           System.err.println("unknown argument [" + args[i] + "]; usage: bench [--quick]"
-              + " [--backend h2-file,postgres] [--only w1,w2,w3] [--reps N] [--out DIR]"
-              + " [--postgres-url URL]");
+              + " [--backend h2-file,postgres,mariadb] [--only w1,w2,w3,w4,w5,w6] [--reps N]"
+              + " [--out DIR] [--postgres-url URL] [--mariadb-url URL]");
           System.exit(2);
         }
+      }
+    }
+    if (only == null) {
+      // W6 starts clusters of JVMs and takes minutes per profile: the full run only.
+      only = new ArrayList<>(PER_BACKEND);
+      if (!quick) {
+        only.add("w6");
+      }
+    }
+    for (String w : only) {
+      if (!PER_BACKEND.contains(w) && !w.equals("w6")) {
+        throw new IllegalArgumentException("--only: unknown workload [" + w + "]; possible"
+            + " values: w1, w2, w3, w4, w5, w6");
       }
     }
     Sizes sizes = quick ? QUICK : FULL;
@@ -109,9 +147,7 @@ public final class Bench {
       if (reps < 1) {
         throw new IllegalArgumentException("--reps must be at least 1");
       }
-      sizes = new Sizes(reps, sizes.warmups(), sizes.w1Entities(), sizes.w1PerEntity(), sizes.w2Burst(),
-          sizes.w2HandWrittenBurst(), sizes.w2Sequential(), sizes.w3Messages(),
-          sizes.w3SnapshotEvery());
+      sizes = sizes.withReps(reps);
     }
     List<Backend> backends = new ArrayList<>();
     for (String n : backendNames) {
@@ -121,10 +157,14 @@ public final class Bench {
     // Also when the JVM exits early (akka.jvm-exit-on-fatal-error): leave no journals behind.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(scratch)));
     Bench bench = new Bench(sizes, quick, backends, only, scratch);
+    bench.reps = reps;
     long start = System.nanoTime();
     String loadBefore = loadAverage();
     for (Backend b : backends) {
       bench.runBackend(b);
+    }
+    if (only.contains("w6")) {
+      bench.guarded("h2-server", "W6", () -> new Failover(bench).run());
     }
     deleteTree(scratch);
     String report = bench.report(Duration.ofNanos(System.nanoTime() - start), loadBefore);
@@ -151,41 +191,58 @@ public final class Bench {
     try (BenchSystem s = BenchSystem.start(b, scratch, Map.of())) {
       recordEnvironment(s);
     }
-    if (only.contains("w1")) {
-      guarded(b, "W1", this::w1);
-    }
-    if (only.contains("w2")) {
-      guarded(b, "W2", this::w2);
-    }
-    if (only.contains("w3")) {
-      guarded(b, "W3", this::w3);
+    Map<String, Workload> workloads = new LinkedHashMap<>();
+    workloads.put("w1", () -> w1(b));
+    workloads.put("w2", () -> w2(b));
+    workloads.put("w3", () -> w3(b));
+    workloads.put("w4", () -> new MassRecovery(this).run(b));
+    workloads.put("w5", () -> new Latency(this).run(b));
+    for (Map.Entry<String, Workload> w : workloads.entrySet()) {
+      if (only.contains(w.getKey())) {
+        guarded(b.name(), w.getKey().toUpperCase(Locale.ROOT), w.getValue());
+      }
     }
   }
 
+  /** One workload on one backend (or, for W6, on its own cluster). */
   interface Workload {
-    void run(Backend b) throws Exception;
+    void run() throws Exception;
   }
 
-  private void guarded(Backend b, String name, Workload w) {
+  private void guarded(String backend, String name, Workload w) {
     try {
-      w.run(b);
+      w.run();
     } catch (Throwable e) {
-      results.failures.add(b.name() + " " + name + ": " + e);
-      progress("FAILED " + b.name() + " " + name + ": " + e);
-      LOG.warn("{} {} failed", b.name(), name, e);
+      results.failures.add(backend + " " + name + ": " + e);
+      progress("FAILED " + backend + " " + name + ": " + e);
+      LOG.warn("{} {} failed", backend, name, e);
     }
   }
 
-  /** Runs the variants of one repetition, in an order rotated by repetition. */
-  private void rep(BenchSystem s, int r, int reps, List<String> names, List<Results.Series> into,
+  /** A source of plain JDBC connections to the database under test. */
+  interface Connector {
+    Connection connect() throws SQLException;
+  }
+
+  void rep(BenchSystem s, int r, int reps, List<String> names, List<Results.Series> into,
       List<Measure> m) {
+    rep(s.backend, s::connect, r, reps, names, into, m);
+  }
+
+  /**
+   * Runs the variants of one repetition, in an order rotated by repetition, refreshing the
+   * database's statistics before each; records the values of measured repetitions ({@code r >
+   * 0}; {@code r <= 0} are warm-ups).
+   */
+  void rep(Backend backend, Connector db, int r, int reps, List<String> names,
+      List<Results.Series> into, List<Measure> m) {
     int k = names.size();
     double[] got = new double[k];
     for (int j = 0; j < k; j++) {
       int i = (j + Math.max(r, 0)) % k;
       try {
-        try (Connection c = s.connect()) {
-          s.backend.refreshStatistics(c);
+        try (Connection c = db.connect()) {
+          backend.refreshStatistics(c);
         }
         got[i] = m.get(i).run();
         progress((r <= 0 ? "warm-up" : "rep " + r + "/" + reps) + " " + names.get(i) + ": "
@@ -205,7 +262,7 @@ public final class Bench {
     }
   }
 
-  private static double perSecond(long count, long nanos) {
+  static double perSecond(long count, long nanos) {
     return count / (nanos / 1e9);
   }
 
@@ -270,7 +327,7 @@ public final class Bench {
    * The bytes of a real Revenant journal entry for an {@link Add}, with the serializer id and
    * manifest the journal stored: one message is logged through Revenant and read back.
    */
-  private static RawJdbc.Payload envelopePayload(BenchSystem s) throws Exception {
+  static RawJdbc.Payload envelopePayload(BenchSystem s) throws Exception {
     Subjects.Kind rev = Subjects.revenant();
     String id = "payload-probe-" + System.nanoTime();
     Host.Spawned<CounterMsg> e = s.spawn(rev.create(id), id, rev.entityType(), id);
@@ -366,7 +423,7 @@ public final class Bench {
     Results.Series rawDecode = results.series(b.name(), w,
         "raw SELECT + CBOR decode of each payload (diagnostic)", "rows/s");
     Results.Series rawPaged = results.series(b.name(), w,
-        "raw SELECT paged as the journal plugin replays (diagnostic)", "rows/s");
+        "raw SELECT paged as the journal replays (diagnostic)", "rows/s");
     Results.Series revFullMs = results.series(b.name(), w, "Revenant recovery time, no snapshot", "ms");
     Results.Series revSnap = results.series(b.name(), w,
         "Revenant recovery, snapshot near the end", "ms");
@@ -378,7 +435,7 @@ public final class Bench {
     revSnap.atMost = 100;
     results.ratio(revFull, rawFull, "Revenant ÷ raw SELECT, no snapshot", "≥ 0.6×", 0.6);
     results.ratio(revFull, rawDecode, "Revenant ÷ raw SELECT + decode (diagnostic)", "", 0);
-    results.ratio(revFull, rawPaged, "Revenant ÷ raw SELECT paged as the plugin (diagnostic)", "", 0);
+    results.ratio(revFull, rawPaged, "Revenant ÷ raw SELECT paged as the journal (diagnostic)", "", 0);
 
     try (BenchSystem s = BenchSystem.start(b, scratch, Map.of())) {
       Subjects.Kind full = Subjects.revenantNoSnapshot();
@@ -478,7 +535,7 @@ public final class Bench {
             }
           });
       List<String> names = List.of("W3 Revenant recovery (no snapshot)", "W3 raw SELECT",
-          "W3 raw SELECT + decode", "W3 raw SELECT paged as the plugin",
+          "W3 raw SELECT + decode", "W3 raw SELECT paged as the journal",
           "W3 Revenant recovery (snapshot)", "W3 raw snapshot + rows");
       for (int r = 0; r <= sizes.reps(); r++) {
         rep(s, r, sizes.reps(), names,
@@ -563,6 +620,8 @@ public final class Bench {
         .append(" (").append(quick ? "quick" : "full").append(")\n\n");
     sb.append("Command: `src-test/bin/bench").append(quick ? " --quick" : "")
         .append(" --backend ").append(String.join(",", backends.stream().map(Backend::name).toList()))
+        .append(" --only ").append(String.join(",", only))
+        .append(reps == null ? "" : " --reps " + reps)
         .append("`; took ").append(took.toMinutes()).append(" min ").append(took.toSecondsPart())
         .append(" s. Median and spread over ").append(sizes.reps())
         .append(" repetitions after ").append(sizes.warmups())
@@ -590,12 +649,9 @@ public final class Bench {
         + " entries) in W1 and W2; the diagnostic row without checkpoints shows what they cost.\n");
     sb.append("- W3: recovery is timed from spawning a fresh incarnation to its RecoveryReport; the raw"
         + " SELECT reads every column of the same rows as the journal's replay query, in one query."
-        + " The paged diagnostic repeats akka-persistence-jdbc 5.2.1's replay queries (open-ended"
-        + " range, ORDER BY sequence_number LIMIT replayBatchSize, until a short page): on H2 each"
-        + " page reads and sorts every remaining row. Every recovery also runs the plugin's"
-        + " SELECT MAX(sequence_number) WHERE persistence_id = ?, which H2 answers by scanning all"
-        + " the entity's rows (tens of ms at 100,000 rows): most of the snapshot-recovery time on"
-        + " H2 when the whole log is kept.\n");
+        + " The paged diagnostic repeats the journal's replay queries (pages of replayBatchSize"
+        + " rows, each an open-ended range with ORDER BY ... LIMIT, until a short page), in the"
+        + " order the backend's journal DAO asks for: " + PAGED_ORDER + ".\n");
     if (ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .anyMatch(a -> a.startsWith("-Xss"))) {
       sb.append("- The JVM runs with a larger thread stack (-Xss, see src-test/bin/bench): with the"
@@ -626,7 +682,7 @@ public final class Bench {
     }
   }
 
-  private static String fmtCount(long n) {
+  static String fmtCount(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }
 

@@ -32,13 +32,20 @@ final class BenchSystem implements AutoCloseable {
   final Config config;
   final ActorSystem<Host.Msg> system;
 
-  private BenchSystem(Backend backend, Path dir, Config config) throws SQLException {
+  /** Whether {@link #close} deletes {@link #dir} (false: a later system reopens the journal). */
+  private final boolean deleteOnClose;
+
+  private BenchSystem(Backend backend, Path dir, Config config, boolean fresh,
+      boolean deleteOnClose) throws SQLException {
     this.backend = backend;
     this.dir = dir;
     this.config = config;
+    this.deleteOnClose = deleteOnClose;
     this.system = ActorSystem.create(Host.create(), "bench", config);
-    try (Connection c = connect()) {
-      backend.afterStart(c);
+    if (fresh) {
+      try (Connection c = connect()) {
+        backend.afterStart(c);
+      }
     }
   }
 
@@ -51,15 +58,45 @@ final class BenchSystem implements AutoCloseable {
     return m;
   }
 
+  /** A new actor system on a fresh, empty journal; {@link #close} deletes it again. */
   static BenchSystem start(Backend backend, Path scratchRoot, Map<String, Object> extra)
       throws IOException, SQLException {
+    return start(backend, scratchRoot, extra, false);
+  }
+
+  /**
+   * A new actor system on a fresh, empty journal; with {@code keepJournal}, {@link #close}
+   * leaves the journal for {@link #reopen} (then {@link #deleteJournal} deletes it).
+   */
+  static BenchSystem start(Backend backend, Path scratchRoot, Map<String, Object> extra,
+      boolean keepJournal) throws IOException, SQLException {
     Path dir = Files.createTempDirectory(scratchRoot, backend.name() + "-");
+    return new BenchSystem(backend, dir, config(backend, dir, extra), true, !keepJournal);
+  }
+
+  /**
+   * A new actor system (cold: nothing cached, every entity recovers from the journal) on the
+   * journal {@code previous} wrote, which must be closed; this one keeps the journal too.
+   */
+  static BenchSystem reopen(BenchSystem previous, Map<String, Object> extra) throws SQLException {
+    if (!previous.system.whenTerminated().isCompleted()) {
+      throw new IllegalStateException("close the previous system before reopening its journal");
+    }
+    return new BenchSystem(previous.backend, previous.dir,
+        config(previous.backend, previous.dir, extra), false, false);
+  }
+
+  /** Deletes the journal a chain of {@link #reopen}ed systems kept (H2: its data dir). */
+  void deleteJournal() throws IOException {
+    deleteTree(dir);
+  }
+
+  private static Config config(Backend backend, Path dir, Map<String, Object> extra) {
     Map<String, Object> overrides = commonOverrides();
     overrides.putAll(backend.overrides(dir));
     overrides.putAll(extra);
     // load(parseMap(...)): the journal URL is a substitution on the data dir (see README).
-    Config config = ConfigFactory.load(ConfigFactory.parseMap(overrides));
-    return new BenchSystem(backend, dir, config);
+    return ConfigFactory.load(ConfigFactory.parseMap(overrides));
   }
 
   /** The shared database's JDBC settings of the chosen backend. */
@@ -122,6 +159,12 @@ final class BenchSystem implements AutoCloseable {
   public void close() throws Exception {
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    if (deleteOnClose) {
+      deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
     if (Files.exists(dir)) {
       try (Stream<Path> paths = Files.walk(dir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

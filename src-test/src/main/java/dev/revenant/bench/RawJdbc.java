@@ -31,27 +31,15 @@ final class RawJdbc {
    */
   long insert(Connection c, List<String> persistenceIds, int perId, Payload payload, int batch)
       throws SQLException {
-    String sql = "INSERT INTO " + b.q("event_journal") + " (" + b.q("persistence_id") + ", "
-        + b.q("sequence_number") + ", " + b.q("deleted") + ", " + b.q("writer") + ", "
-        + b.q("write_timestamp") + ", " + b.q("adapter_manifest") + ", " + b.q("event_payload")
-        + ", " + b.q("event_ser_id") + ", " + b.q("event_ser_manifest") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     String writer = UUID.randomUUID().toString();
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
     long start = System.nanoTime();
-    try (PreparedStatement st = c.prepareStatement(sql)) {
+    try (PreparedStatement st = c.prepareStatement(insertSql())) {
       int inBatch = 0;
       for (int seq = 1; seq <= perId; seq++) {
         for (String pid : persistenceIds) {
-          st.setString(1, pid);
-          st.setLong(2, seq);
-          st.setBoolean(3, false);
-          st.setString(4, writer);
-          st.setLong(5, System.currentTimeMillis());
-          st.setString(6, "");
-          st.setBytes(7, payload.bytes());
-          st.setInt(8, payload.serializerId());
-          st.setString(9, payload.manifest());
+          bindRow(st, pid, seq, writer, payload);
           st.addBatch();
           if (++inBatch == batch) {
             st.executeBatch();
@@ -70,6 +58,62 @@ final class RawJdbc {
     return System.nanoTime() - start;
   }
 
+  /**
+   * Inserts {@code n} rows of {@code persistenceId} (sequence numbers from {@code fromSeq}), one
+   * INSERT and one commit each, as a journal writes one message with nothing else in flight.
+   *
+   * @return the nanoseconds of each insert-and-commit
+   */
+  long[] insertEachCommitted(Connection c, String persistenceId, long fromSeq, int n,
+      Payload payload) throws SQLException {
+    String writer = UUID.randomUUID().toString();
+    long[] nanos = new long[n];
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try (PreparedStatement st = c.prepareStatement(insertSql())) {
+      for (int i = 0; i < n; i++) {
+        long start = System.nanoTime();
+        bindRow(st, persistenceId, fromSeq + i, writer, payload);
+        st.executeUpdate();
+        c.commit();
+        nanos[i] = System.nanoTime() - start;
+      }
+    } finally {
+      c.setAutoCommit(auto);
+    }
+    return nanos;
+  }
+
+  private String insertSql() {
+    return "INSERT INTO " + b.q("event_journal") + " (" + b.q("persistence_id") + ", "
+        + b.q("sequence_number") + ", " + b.q("deleted") + ", " + b.q("writer") + ", "
+        + b.q("write_timestamp") + ", " + b.q("adapter_manifest") + ", " + b.q("event_payload")
+        + ", " + b.q("event_ser_id") + ", " + b.q("event_ser_manifest")
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  }
+
+  private static void bindRow(PreparedStatement st, String pid, long seq, String writer,
+      Payload payload) throws SQLException {
+    st.setString(1, pid);
+    st.setLong(2, seq);
+    st.setBoolean(3, false);
+    st.setString(4, writer);
+    st.setLong(5, System.currentTimeMillis());
+    st.setString(6, "");
+    st.setBytes(7, payload.bytes());
+    st.setInt(8, payload.serializerId());
+    st.setString(9, payload.manifest());
+  }
+
+  /** Every column of the journal's replay query, from the journal table. */
+  private String selectColumns() {
+    return "SELECT " + b.q("ordering") + ", " + b.q("deleted") + ", " + b.q("persistence_id")
+        + ", " + b.q("sequence_number") + ", " + b.q("writer") + ", " + b.q("write_timestamp")
+        + ", " + b.q("adapter_manifest") + ", " + b.q("event_payload") + ", " + b.q("event_ser_id")
+        + ", " + b.q("event_ser_manifest") + ", " + b.q("meta_payload") + ", " + b.q("meta_ser_id")
+        + ", " + b.q("meta_ser_manifest") + " FROM " + b.q("event_journal");
+  }
+
   /** What a SELECT read: rows and elapsed nanoseconds. */
   record Read(long rows, long nanos) {}
 
@@ -79,11 +123,7 @@ final class RawJdbc {
    */
   Read select(Connection c, String persistenceId, long fromSeq, int fetchSize,
       Serialization decodeWith) throws SQLException {
-    String sql = "SELECT " + b.q("ordering") + ", " + b.q("deleted") + ", " + b.q("persistence_id")
-        + ", " + b.q("sequence_number") + ", " + b.q("writer") + ", " + b.q("write_timestamp")
-        + ", " + b.q("adapter_manifest") + ", " + b.q("event_payload") + ", " + b.q("event_ser_id")
-        + ", " + b.q("event_ser_manifest") + ", " + b.q("meta_payload") + ", " + b.q("meta_ser_id")
-        + ", " + b.q("meta_ser_manifest") + " FROM " + b.q("event_journal") + " WHERE "
+    String sql = selectColumns() + " WHERE "
         + b.q("persistence_id") + " = ? AND " + b.q("deleted") + " = false AND "
         + b.q("sequence_number") + " >= ? ORDER BY " + b.q("sequence_number");
     boolean auto = c.getAutoCommit();
@@ -126,20 +166,16 @@ final class RawJdbc {
   }
 
   /**
-   * Reads the rows the way akka-persistence-jdbc 5.2.1 replays them: pages of {@code page} rows,
-   * each an open-ended range {@code sequence_number >= from AND <= Long.MAX_VALUE ORDER BY
-   * sequence_number LIMIT page}, until a page comes back short. Diagnostic: it separates the
-   * cost of the plugin's query shape on this database from the cost above it.
+   * Reads the rows the way the journal replays them: pages of {@code page} rows, each an
+   * open-ended range {@code sequence_number >= from AND <= Long.MAX_VALUE ORDER BY
+   * <the backend's replay order> LIMIT page}, until a page comes back short. Diagnostic: it
+   * separates the cost of the journal's query shape on this database from the cost above it.
    */
   Read selectPaged(Connection c, String persistenceId, long fromSeq, int page) throws SQLException {
-    String sql = "SELECT " + b.q("ordering") + ", " + b.q("deleted") + ", " + b.q("persistence_id")
-        + ", " + b.q("sequence_number") + ", " + b.q("writer") + ", " + b.q("write_timestamp")
-        + ", " + b.q("adapter_manifest") + ", " + b.q("event_payload") + ", " + b.q("event_ser_id")
-        + ", " + b.q("event_ser_manifest") + ", " + b.q("meta_payload") + ", " + b.q("meta_ser_id")
-        + ", " + b.q("meta_ser_manifest") + " FROM " + b.q("event_journal") + " WHERE "
+    String sql = selectColumns() + " WHERE "
         + b.q("persistence_id") + " = ? AND " + b.q("deleted") + " = false AND "
         + b.q("sequence_number") + " >= ? AND " + b.q("sequence_number") + " <= ? ORDER BY "
-        + b.q("sequence_number") + " LIMIT ?";
+        + b.replayOrder() + " LIMIT ?";
     long start = System.nanoTime();
     long rows = 0;
     long from = fromSeq;

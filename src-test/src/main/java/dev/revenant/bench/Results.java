@@ -84,6 +84,9 @@ final class Results {
     if (unit.equals("×")) {
       return String.format(Locale.ROOT, v >= 10 ? "%.1f×" : "%.2f×", v);
     }
+    if (unit.equals("s")) {
+      return String.format(Locale.ROOT, "%.1f s", v);
+    }
     if (unit.equals("ms")) {
       return String.format(Locale.ROOT, v >= 100 ? "%,.0f ms" : "%.1f ms", v);
     }
