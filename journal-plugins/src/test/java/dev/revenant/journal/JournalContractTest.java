@@ -192,6 +192,14 @@ class JournalContractTest {
     deleteTo(probe, pid, 5);
     assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).isEmpty();
     assertThat(highest(probe, pid)).isEqualTo(5);
+    deleteTo(probe, pid, 2); // below what is already deleted: changes nothing
+    deleteTo(probe, pid, 100); // past the end: deletes what there is
+    assertThat(highest(probe, pid)).isEqualTo(5);
+    write(probe, atomic(pid, 6, 8));
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(6L, 7L, 8L);
+    deleteTo(probe, pid, 7);
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(8L);
+    assertThat(highest(probe, pid)).isEqualTo(8);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -4,9 +4,7 @@ import akka.NotUsed;
 import akka.persistence.PersistentRepr;
 import akka.persistence.jdbc.AkkaSerialization$;
 import akka.persistence.jdbc.config.EventJournalTableColumnNames;
-import akka.persistence.jdbc.config.EventJournalTableConfiguration;
 import akka.persistence.jdbc.config.JournalConfig;
-import akka.persistence.jdbc.journal.dao.DefaultJournalDao;
 import akka.persistence.jdbc.journal.dao.JournalTables.JournalAkkaSerializationRow;
 import akka.serialization.Serialization;
 import akka.stream.Materializer;
@@ -23,10 +21,8 @@ import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.FutureConverters;
 import scala.util.Try;
-import slick.dbio.DBIOAction;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
-import slick.jdbc.SimpleJdbcAction;
 
 /**
  * akka-persistence-jdbc's journal DAO with the two reads of a recovery rewritten for H2, which
@@ -44,10 +40,11 @@ import slick.jdbc.SimpleJdbcAction;
  * </ul>
  *
  * Both return exactly what the plugin's queries return (deleted rows count towards the highest
- * sequence number, as there). Writes and deletes are the plugin's own. Selected by {@code dao}
- * in the H2 journal plugins' configuration (reference.conf).
+ * sequence number, as there). Writes are the plugin's own; deletes are {@link
+ * RevenantJournalDao}'s. Selected by {@code dao} in the H2 journal plugins' configuration
+ * (reference.conf).
  */
-public final class H2JournalDao extends DefaultJournalDao {
+public final class H2JournalDao extends RevenantJournalDao {
   private final Serialization serialization;
   private final String pageSql;
   private final String highestSql;
@@ -61,28 +58,20 @@ public final class H2JournalDao extends DefaultJournalDao {
       Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
     this.serialization = serialization;
-    EventJournalTableConfiguration table = journalConfig.eventJournalTableConfiguration();
-    EventJournalTableColumnNames c = table.columnNames();
-    String from = table.schemaName().isDefined()
-        ? q(table.schemaName().get()) + "." + q(table.tableName())
-        : q(table.tableName());
+    EventJournalTableColumnNames c = columns;
     this.pageSql = "SELECT " + String.join(", ", q(c.ordering()), q(c.deleted()),
             q(c.persistenceId()), q(c.sequenceNumber()), q(c.writer()), q(c.writeTimestamp()),
             q(c.adapterManifest()), q(c.eventPayload()), q(c.eventSerId()),
             q(c.eventSerManifest()), q(c.metaPayload()), q(c.metaSerId()), q(c.metaSerManifest()))
-        + " FROM " + from
+        + " FROM " + table
         + " WHERE " + q(c.persistenceId()) + " = ? AND " + q(c.deleted()) + " = FALSE"
         + " AND " + q(c.sequenceNumber()) + " >= ? AND " + q(c.sequenceNumber()) + " <= ?"
         + " ORDER BY " + q(c.persistenceId()) + ", " + q(c.sequenceNumber())
         + " LIMIT ?";
-    this.highestSql = "SELECT " + q(c.sequenceNumber()) + " FROM " + from
+    this.highestSql = "SELECT " + q(c.sequenceNumber()) + " FROM " + table
         + " WHERE " + q(c.persistenceId()) + " = ?"
         + " ORDER BY " + q(c.persistenceId()) + " DESC, " + q(c.sequenceNumber()) + " DESC"
         + " LIMIT 1";
-  }
-
-  private static String q(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
   /** One page of a replay (messagesWithBatch asks for pages of replayBatchSize rows). */
@@ -98,7 +87,8 @@ public final class H2JournalDao extends DefaultJournalDao {
   }
 
   private List<Try<Tuple2<PersistentRepr, Object>>> readPage(
-      Connection connection, String persistenceId, long from, long to, long limit) {
+      Connection connection, String persistenceId, long from, long to, long limit)
+      throws SQLException {
     List<Try<Tuple2<PersistentRepr, Object>>> out = new ArrayList<>();
     try (PreparedStatement st = connection.prepareStatement(pageSql)) {
       st.setString(1, persistenceId);
@@ -127,9 +117,6 @@ public final class H2JournalDao extends DefaultJournalDao {
           out.add(AkkaSerialization$.MODULE$.fromRow(serialization, row));
         }
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("reading the journal of [" + persistenceId + "] from "
-          + from + " failed: " + e.getMessage(), e);
     }
     return out;
   }
@@ -142,17 +129,7 @@ public final class H2JournalDao extends DefaultJournalDao {
         try (ResultSet rs = st.executeQuery()) {
           return (Object) (rs.next() ? rs.getLong(1) : 0L);
         }
-      } catch (SQLException e) {
-        throw new IllegalStateException("reading the highest sequence number of ["
-            + persistenceId + "] failed: " + e.getMessage(), e);
       }
     });
-  }
-
-  /** Runs {@code f} with a connection of the plugin's pool, on Slick's executor. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private <R> Future<R> run(scala.Function1<JdbcBackend.JdbcActionContext, R> f) {
-    // SimpleJdbcAction's effect type (Effect.All) is contravariant in Scala, invariant in Java.
-    return (Future<R>) db().run((DBIOAction) SimpleJdbcAction.apply(f));
   }
 }
