@@ -153,7 +153,12 @@ class JournalContractTest {
   }
 
   private long highest(TestKit probe, String pid) {
-    journal().tell(new JournalProtocol.ReplayMessages(Long.MAX_VALUE, Long.MAX_VALUE, 0, pid,
+    return highestFrom(probe, pid, Long.MAX_VALUE);
+  }
+
+  /** The highest sequence number, asked as a recovery from {@code from} (a snapshot) asks. */
+  private long highestFrom(TestKit probe, String pid, long from) {
+    journal().tell(new JournalProtocol.ReplayMessages(from, Long.MAX_VALUE, 0, pid,
         probe.getRef()), probe.getRef());
     return probe.expectMsgClass(T, JournalProtocol.RecoverySuccess.class).highestSequenceNr();
   }
@@ -226,6 +231,11 @@ class JournalContractTest {
         .containsExactlyElementsOf(LongStream.rangeClosed(11, 23).boxed().toList());
     assertThat(highest(probe, a)).isEqualTo(23);
     assertThat(highest(probe, b)).isEqualTo(23);
+    // From a snapshot's position: inside the log, at its end, past it, below the deleted part.
+    assertThat(highestFrom(probe, a, 17)).isEqualTo(23);
+    assertThat(highestFrom(probe, a, 23)).isEqualTo(23);
+    assertThat(highestFrom(probe, a, 40)).isEqualTo(23);
+    assertThat(highestFrom(probe, a, 3)).isEqualTo(23);
   }
 
   /** Not bound to any serializer, and Java serialization is off. */
