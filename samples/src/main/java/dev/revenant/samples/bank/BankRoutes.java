@@ -193,13 +193,7 @@ public final class BankRoutes extends AllDirectives {
       } catch (BadRequest e) {
         return done(error(StatusCodes.BAD_REQUEST, e.getMessage()));
       }
-      return body(req, AmountRequest.EXPECTED).thenComposeAsync(bytes -> {
-        long amount;
-        try {
-          amount = AmountRequest.parse(bytes);
-        } catch (BadRequest e) {
-          return done(error(StatusCodes.BAD_REQUEST, e.getMessage()));
-        }
+      return withBody(req, AmountRequest.EXPECTED, AmountRequest::parse, amount -> {
         if (key == null) {
           return askAccount(id, replyTo -> deposit
               ? new AccountMsg.Deposit(amount, replyTo)
@@ -210,7 +204,7 @@ public final class BankRoutes extends AllDirectives {
                 : new AccountMsg.KeyedWithdraw(key, amount, replyTo),
             r -> keyedResponse(id, key, operation, amount, r),
             "; repeat it with the same Idempotency-Key to learn its outcome");
-      }, executor);
+      });
     }
     return done(notFound());
   }
@@ -263,18 +257,11 @@ public final class BankRoutes extends AllDirectives {
     boolean get = req.method().equals(HttpMethods.GET);
     boolean post = req.method().equals(HttpMethods.POST);
     if (rest.isEmpty() && post) {
-      return body(req, TransferRequest.EXPECTED).thenComposeAsync(bytes -> {
-        TransferRequest t;
-        try {
-          t = TransferRequest.parse(bytes);
-        } catch (BadRequest e) {
-          return done(error(StatusCodes.BAD_REQUEST, e.getMessage()));
-        }
-        return askTransfer(t.id(),
+      return withBody(req, TransferRequest.EXPECTED, TransferRequest::parse, t ->
+        askTransfer(t.id(),
             replyTo -> new TransferMsg.Start(t.from(), t.to(), t.amount(), replyTo),
             r -> startResponse(t, r),
-            "; it may or may not have been accepted: POST it again with the same id to find out");
-      }, executor);
+            "; it may or may not have been accepted: POST it again with the same id to find out"));
     }
     if (rest.startsWith("/") && rest.indexOf('/', 1) < 0 && get) {
       String id = rest.substring(1);
@@ -344,6 +331,26 @@ public final class BankRoutes extends AllDirectives {
    * The whole request body, or a 400/413 response if it cannot be read; {@code expected}
    * describes the body wanted.
    */
+  /** Parses the request's body with {@code parse}: 400 with what was wrong, or {@code then}. */
+  private <T> CompletionStage<HttpResponse> withBody(HttpRequest req, String expected,
+      BodyParser<T> parse, Function<T, CompletionStage<HttpResponse>> then) {
+    return body(req, expected).thenComposeAsync(bytes -> {
+      T parsed;
+      try {
+        parsed = parse.parse(bytes);
+      } catch (BadRequest e) {
+        return done(error(StatusCodes.BAD_REQUEST, e.getMessage()));
+      }
+      return then.apply(parsed);
+    }, executor);
+  }
+
+  /** Reads a request body, or says what is wrong with it. */
+  @FunctionalInterface
+  private interface BodyParser<T> {
+    T parse(byte[] body) throws BadRequest;
+  }
+
   private CompletionStage<byte[]> body(HttpRequest req, String expected) {
     OptionalLong length = req.entity().getContentLengthOption();
     if (length.isPresent() && length.getAsLong() > MAX_BODY_BYTES) {
