@@ -459,19 +459,17 @@ class BankChaosTest {
 
   /** Waits until every node's /cluster shows all nodes up and none unreachable. */
   private void awaitWholeCluster(long deadlineNanos) throws Exception {
-    String last = "";
+    List<String> views = new ArrayList<>();
     while (System.nanoTime() < deadlineNanos) {
       boolean whole = true;
+      views.clear();
       for (Member m : cluster.members()) {
         Answer a = send("GET", m, "/cluster", null);
-        last = m + ": " + a.describe();
-        if (a.status() != 200 || a.body().get("unreachable").size() > 0
-            || a.body().get("members").size() != NODES
-            || !a.body().get("members").findValuesAsText("status").stream()
-                .allMatch("up"::equals)) {
-          whole = false;
-          break;
-        }
+        views.add(m + ": " + a.describe());
+        whole &= a.status() == 200 && a.body().get("unreachable").isEmpty()
+            && a.body().get("members").size() == NODES
+            && a.body().get("members").findValuesAsText("status").stream()
+                .allMatch("up"::equals);
       }
       if (whole) {
         return;
@@ -479,7 +477,8 @@ class BankChaosTest {
       Thread.sleep(500);
     }
     throw new AssertionError("the cluster was not whole again within " + HEAL_BOUND.toSeconds()
-        + " s after the chaos; last /cluster: " + last + "\n" + cluster.logs(30));
+        + " s after the chaos; last /cluster of each node:\n" + String.join("\n", views) + "\n"
+        + cluster.membershipLog() + cluster.logs(30));
   }
 
   // ---------------------------------------------------------------- after the chaos

@@ -104,13 +104,20 @@ public final class BankCluster implements AutoCloseable {
     Member m = members.get(i);
     String seeds = members.get(0).address()
         + (members.size() > 1 ? "," + members.get(1).address() : "");
-    JvmNodes.Node node = jvms.start("node" + i, JvmNodes.BANK_NODE, List.of(
+    List<String> args = new ArrayList<>(List.of(
         "--http-port", Integer.toString(m.httpPort()),
         "--cluster-port", Integer.toString(m.clusterPort()),
         "--seeds", seeds,
         "--journal", "h2-server",
         "--journal-port", Integer.toString(journalPort),
         "--profile", profile));
+    if (current[i] != null) {
+      // Started again into the running cluster: as a supervisor should, so that member 0, the
+      // first seed, does not form a cluster of its own while the others still wait to remove
+      // its previous incarnation (README, "Restarting a node").
+      args.add("--rejoin");
+    }
+    JvmNodes.Node node = jvms.start("node" + i, JvmNodes.BANK_NODE, args);
     current[i] = node;
     return node;
   }
@@ -185,6 +192,19 @@ public final class BankCluster implements AutoCloseable {
     for (JvmNodes.Node n : current) {
       if (n != null) {
         b.append(n.tail(lines)).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  /** Akka's cluster membership events in every node's current log, for failure messages. */
+  public synchronized String membershipLog() {
+    Pattern events = Pattern.compile("JOINING itself|InitJoin|Welcome from|UNREACHABLE|as \\[Down\\]"
+        + "|Leader is (moving|removing)|SBR took decision|Harmless quarantine|Shutting down");
+    StringBuilder b = new StringBuilder();
+    for (JvmNodes.Node n : current) {
+      if (n != null) {
+        b.append(n.grep(events)).append('\n');
       }
     }
     return b.toString();

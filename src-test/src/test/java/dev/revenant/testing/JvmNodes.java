@@ -203,6 +203,13 @@ public final class JvmNodes implements AutoCloseable {
           + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
+    /** The lines of its log that {@code pattern} finds, with a header naming it. */
+    public String grep(Pattern pattern) {
+      return "--- lines of the log of [" + name + "] (" + log + ") matching " + pattern + " ---\n"
+          + String.join("\n", readLines(log).stream().filter(l -> pattern.matcher(l).find())
+              .toList());
+    }
+
     @Override
     public String toString() {
       return name + " (pid " + pid() + ")";

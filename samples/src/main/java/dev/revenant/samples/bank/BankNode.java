@@ -58,7 +58,7 @@ public final class BankNode implements AutoCloseable {
           + "                 [--journal h2-file|h2-server|postgres|mariadb|in-memory]\n"
           + "                 [--jdbc-url URL] [--journal-port J]\n"
           + "                 [--cluster-port C --seeds 127.0.0.1:C1,127.0.0.1:C2"
-          + " [--profile safe|fast-failover]]\n"
+          + " [--profile safe|fast-failover] [--rejoin]]\n"
           + "  --http-port P     port to serve HTTP on (default " + DEFAULT_PORT
           + "; 0 picks a free one)\n"
           + "  --data-dir D      directory of the embedded journal (h2-file; default "
@@ -70,6 +70,8 @@ public final class BankNode implements AutoCloseable {
           + "  --cluster-port C  join an Akka cluster on 127.0.0.1:C (cluster mode)\n"
           + "  --seeds LIST      the cluster's seed nodes, host:port separated by commas\n"
           + "  --profile NAME    cluster timing profile (default safe)\n"
+          + "  --rejoin          join the running cluster, never form a new one: for a node\n"
+          + "                    started again, the first seed included (see the README)\n"
           + "Prints 'bank-node ready http=<port>' (with ' cluster=<C>' in cluster mode) when it"
           + " accepts requests.";
 
@@ -214,6 +216,9 @@ public final class BankNode implements AutoCloseable {
    * @param clusterPort null for a single node
    * @param seeds host:port of the seed nodes (cluster mode)
    * @param profile cluster profile
+   * @param rejoin join a running cluster and never form a new one: the node's own address is
+   *     moved behind the other seeds, so Akka does not let it join itself when they do not answer
+   *     in time (a restarted first seed node would otherwise form a second cluster)
    */
   public record Options(
       String host,
@@ -224,7 +229,15 @@ public final class BankNode implements AutoCloseable {
       Integer journalPort,
       Integer clusterPort,
       List<String> seeds,
-      String profile) {
+      String profile,
+      boolean rejoin) {
+
+    /** Options of a node that may form a new cluster (without {@code --rejoin}). */
+    public Options(String host, int port, String dataDir, String journal, String jdbcUrl,
+        Integer journalPort, Integer clusterPort, List<String> seeds, String profile) {
+      this(host, port, dataDir, journal, jdbcUrl, journalPort, clusterPort, seeds, profile,
+          false);
+    }
 
     boolean clustered() {
       return clusterPort != null;
@@ -247,8 +260,15 @@ public final class BankNode implements AutoCloseable {
       o.put("akka.remote.artery.canonical.hostname", "127.0.0.1");
       o.put("akka.remote.artery.canonical.port", clustered() ? clusterPort : 0);
       if (clustered()) {
+        List<String> ordered = new ArrayList<>(seeds);
+        String self = "127.0.0.1:" + clusterPort;
+        if (rejoin && ordered.size() > 1 && ordered.remove(self)) {
+          // Akka lets only the first seed node join itself (when no other seed answers within
+          // akka.cluster.seed-node-timeout); any other position keeps asking the others.
+          ordered.add(self);
+        }
         List<String> seedNodes = new ArrayList<>();
-        for (String seed : seeds) {
+        for (String seed : ordered) {
           seedNodes.add("akka://bank@" + seed);
         }
         o.put("akka.cluster.seed-nodes", seedNodes);
@@ -280,6 +300,7 @@ public final class BankNode implements AutoCloseable {
     Integer clusterPort = null;
     List<String> seeds = List.of();
     String profile = "safe";
+    boolean rejoin = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg;
@@ -290,6 +311,12 @@ public final class BankNode implements AutoCloseable {
         value = arg.substring(eq + 1);
       }
       switch (flag) {
+        case "--rejoin" -> {
+          if (value != null) {
+            throw new UsageException("--rejoin takes no value, was [" + arg + "]");
+          }
+          rejoin = true;
+        }
         case "--http-port", "--data-dir", "--http-host", "--journal", "--jdbc-url",
             "--journal-port", "--cluster-port", "--seeds", "--profile" -> {
           if (value == null) {
@@ -324,6 +351,9 @@ public final class BankNode implements AutoCloseable {
     if (clusterPort == null && (!seeds.isEmpty())) {
       throw new UsageException("--seeds needs --cluster-port");
     }
+    if (rejoin && clusterPort == null) {
+      throw new UsageException("--rejoin needs --cluster-port and --seeds");
+    }
     if (clusterPort != null && (journal.equals("h2-file") || journal.equals("in-memory"))) {
       throw new UsageException("cluster mode needs a journal every node reaches: --journal"
           + " h2-server, postgres or mariadb, was [" + journal + "]");
@@ -333,10 +363,17 @@ public final class BankNode implements AutoCloseable {
           + journal + "]");
     }
     if (clusterPort != null && seeds.isEmpty()) {
+      if (rejoin) {
+        throw new UsageException("--rejoin needs --seeds naming a node of the running cluster");
+      }
       seeds = List.of("127.0.0.1:" + clusterPort); // the first node of a new cluster
     }
+    if (rejoin && seeds.equals(List.of("127.0.0.1:" + clusterPort))) {
+      throw new UsageException("--rejoin needs --seeds naming another node than this one ("
+          + seeds.get(0) + ")");
+    }
     return new Options(host, port, dataDir, journal, jdbcUrl, journalPort, clusterPort, seeds,
-        profile);
+        profile, rejoin);
   }
 
   private static int parsePort(String flag, String value, int min) throws UsageException {
