@@ -1,18 +1,29 @@
 package dev.revenant.journal.internal;
 
+import akka.NotUsed;
+import akka.persistence.PersistentRepr;
+import akka.persistence.jdbc.AkkaSerialization$;
 import akka.persistence.jdbc.config.EventJournalTableColumnNames;
 import akka.persistence.jdbc.config.EventJournalTableConfiguration;
 import akka.persistence.jdbc.config.JournalConfig;
 import akka.persistence.jdbc.journal.dao.DefaultJournalDao;
+import akka.persistence.jdbc.journal.dao.JournalTables.JournalAkkaSerializationRow;
 import akka.serialization.Serialization;
 import akka.stream.Materializer;
+import akka.stream.scaladsl.Source;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import scala.Option;
+import scala.Tuple2;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
+import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
+import scala.util.Try;
 import slick.dbio.DBIOAction;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
@@ -20,10 +31,19 @@ import slick.jdbc.MySQLProfile;
 import slick.jdbc.SimpleJdbcAction;
 
 /**
- * akka-persistence-jdbc's journal DAO with a cheaper deletion of covered entries (what a
- * checkpoint does after each snapshot), for every JDBC backend; reads and writes are the
- * plugin's own (H2's reads: {@link H2JournalDao}). Selected by {@code dao} in the journal
- * plugins' configuration (reference.conf).
+ * akka-persistence-jdbc's journal DAO with replay pages read by plain JDBC and a cheaper deletion
+ * of covered entries (what a checkpoint does after each snapshot), for every JDBC backend; writes
+ * are the plugin's own (H2's highest sequence number: {@link H2JournalDao}). Selected by {@code
+ * dao} in the journal plugins' configuration (reference.conf).
+ *
+ * <p>A replay page is the plugin's query ({@code WHERE persistence_id = ? AND deleted = false AND
+ * sequence_number BETWEEN ? AND ? LIMIT n}, the same rows in the same order, decoded by the
+ * plugin's own {@code AkkaSerialization.fromRow}) with two differences. It is ordered by {@code
+ * (persistence_id, sequence_number)}, the primary key's own order: H2 reads and sorts every
+ * remaining row of the entity for each page when ordered by the sequence number alone, so a long
+ * log replayed in quadratic time. And it is read into one list on one pooled connection instead
+ * of through a Slick stream per page: replaying 100,000 messages in pages of 2000 went from 87k
+ * to 202k msg/s on PostgreSQL and from 88k to 205k msg/s on MariaDB (src-test/bin/bench, W3).
  *
  * <p>The plugin deletes up to {@code n} by marking every live row up to {@code n} deleted (an
  * UPDATE of each, which H2 rewrites in every index), then deleting all but the highest marked
@@ -40,6 +60,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
   private final String highestUpToSql;
   private final String markSql;
   private final String deleteBelowSql;
+  private final Serialization serialization;
+  private final String pageSql;
 
   public RevenantJournalDao(
       JdbcBackend.DatabaseDef db,
@@ -62,6 +84,18 @@ public class RevenantJournalDao extends DefaultJournalDao {
     this.markSql = "UPDATE " + table + " SET " + q(columns.deleted()) + " = TRUE WHERE " + pid
         + " = ? AND " + seq + " = ?";
     this.deleteBelowSql = "DELETE FROM " + table + " WHERE " + pid + " = ? AND " + seq + " < ?";
+    this.serialization = serialization;
+    // Ordered by the primary key's own order (the same rows, as the entity is fixed): H2 only
+    // then reads a page straight from the index and stops after LIMIT rows.
+    this.pageSql = "SELECT " + String.join(", ", q(columns.ordering()), q(columns.deleted()),
+            q(columns.persistenceId()), q(columns.sequenceNumber()), q(columns.writer()), q(columns.writeTimestamp()),
+            q(columns.adapterManifest()), q(columns.eventPayload()), q(columns.eventSerId()),
+            q(columns.eventSerManifest()), q(columns.metaPayload()), q(columns.metaSerId()), q(columns.metaSerManifest()))
+        + " FROM " + table
+        + " WHERE " + q(columns.persistenceId()) + " = ? AND " + q(columns.deleted()) + " = FALSE"
+        + " AND " + q(columns.sequenceNumber()) + " >= ? AND " + q(columns.sequenceNumber()) + " <= ?"
+        + " ORDER BY " + q(columns.persistenceId()) + ", " + q(columns.sequenceNumber())
+        + " LIMIT ?";
   }
 
   /** A quoted identifier, as the shipped DDL of this database spells it. */
@@ -107,6 +141,53 @@ public class RevenantJournalDao extends DefaultJournalDao {
         c.setAutoCommit(auto);
       }
     });
+  }
+
+  /** One page of a replay (messagesWithBatch asks for pages of replayBatchSize rows). */
+  @Override
+  public Source<Try<Tuple2<PersistentRepr, Object>>, NotUsed> messages(
+      String persistenceId, long fromSequenceNr, long toSequenceNr, long max) {
+    long limit = correctMaxForH2Driver(max);
+    Future<List<Try<Tuple2<PersistentRepr, Object>>>> rows = run(
+        ctx -> readPage(ctx.connection(), persistenceId, fromSequenceNr, toSequenceNr, limit));
+    return akka.stream.javadsl.Source.completionStage(FutureConverters.asJava(rows))
+        .mapConcat(page -> page)
+        .asScala();
+  }
+
+  private List<Try<Tuple2<PersistentRepr, Object>>> readPage(
+      Connection connection, String persistenceId, long from, long to, long limit)
+      throws SQLException {
+    List<Try<Tuple2<PersistentRepr, Object>>> out = new ArrayList<>();
+    try (PreparedStatement st = connection.prepareStatement(pageSql)) {
+      st.setString(1, persistenceId);
+      st.setLong(2, from);
+      st.setLong(3, to);
+      st.setLong(4, limit);
+      st.setFetchSize((int) Math.min(limit, 10_000));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          int metaSerId = rs.getInt(12);
+          Option<Object> metaSerIdOption = rs.wasNull() ? Option.empty() : Option.apply(metaSerId);
+          JournalAkkaSerializationRow row = new JournalAkkaSerializationRow(
+              rs.getLong(1),
+              rs.getBoolean(2),
+              rs.getString(3),
+              rs.getLong(4),
+              rs.getString(5),
+              rs.getLong(6),
+              rs.getString(7),
+              rs.getBytes(8),
+              rs.getInt(9),
+              rs.getString(10),
+              Option.apply(rs.getBytes(11)),
+              metaSerIdOption,
+              Option.apply(rs.getString(13)));
+          out.add(AkkaSerialization$.MODULE$.fromRow(serialization, row));
+        }
+      }
+    }
+    return out;
   }
 
   /** An exception for a failed database call, naming what was being done. */
