@@ -2,6 +2,8 @@ package dev.revenant.journal.internal;
 
 import akka.Done;
 import akka.NotUsed;
+import akka.actor.Scheduler;
+import akka.japi.Pair;
 import akka.persistence.PersistentRepr;
 import akka.persistence.jdbc.AkkaSerialization$;
 import akka.persistence.jdbc.config.BaseDaoConfig;
@@ -23,6 +25,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import scala.Option;
 import scala.Tuple2;
@@ -30,6 +35,7 @@ import scala.collection.immutable.Seq;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.concurrent.Promise;
+import scala.concurrent.duration.FiniteDuration;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
@@ -155,7 +161,49 @@ public class RevenantJournalDao extends DefaultJournalDao {
     });
   }
 
-  /** One page of a replay (messagesWithBatch asks for pages of replayBatchSize rows). */
+  /**
+   * A replay: pages of {@code batchSize} rows, as the plugin reads them, but the next page is
+   * read (and its rows decoded, on the pool's thread) while the entity still replays the current
+   * one; the plugin reads it only after the current page has been replayed. Reading and decoding
+   * were about 70% of a 100,000-message replay's CPU on PostgreSQL, the stream and the entity the
+   * rest. At most two pages are held. Live queries (with a refresh interval) are the plugin's.
+   */
+  @Override
+  public Source<Try<Tuple2<PersistentRepr, Object>>, NotUsed> messagesWithBatch(
+      String persistenceId, long fromSequenceNr, long toSequenceNr, int batchSize,
+      Option<Tuple2<FiniteDuration, Scheduler>> refreshInterval) {
+    if (refreshInterval.isDefined()) {
+      return super.messagesWithBatch(
+          persistenceId, fromSequenceNr, toSequenceNr, batchSize, refreshInterval);
+    }
+    long limit = correctMaxForH2Driver(batchSize);
+    return akka.stream.javadsl.Source.unfoldAsync(Math.max(1, fromSequenceNr), (Long from) -> {
+          if (from < 0 || from > toSequenceNr) { // -1: the previous page was the last
+            return CompletableFuture.completedFuture(
+                Optional.<Pair<Long, List<Try<Tuple2<PersistentRepr, Object>>>>>empty());
+          }
+          return FutureConverters.asJava(run(ctx ->
+                  readPage(ctx.connection(), persistenceId, from, toSequenceNr, limit)))
+              .thenApply(page -> {
+                if (page.isEmpty()) {
+                  return Optional.empty();
+                }
+                Try<Tuple2<PersistentRepr, Object>> last = page.get(page.size() - 1);
+                if (last.isFailure()) {
+                  throw new CompletionException(last.failed().get());
+                }
+                long lastSeq = last.get()._1().sequenceNr();
+                // A short page or the last wanted row ends the replay (as the plugin does).
+                long next = page.size() < limit || lastSeq >= toSequenceNr ? -1 : lastSeq + 1;
+                return Optional.of(Pair.create(next, page));
+              });
+        })
+        .buffer(1, OverflowStrategy.backpressure())
+        .mapConcat(page -> page)
+        .asScala();
+  }
+
+  /** One page of a replay (the plugin's live queries ask for pages of replayBatchSize rows). */
   @Override
   public Source<Try<Tuple2<PersistentRepr, Object>>, NotUsed> messages(
       String persistenceId, long fromSequenceNr, long toSequenceNr, long max) {
