@@ -597,7 +597,11 @@ public final class Bench {
     db.add("Journal plugin " + jp + ": batchSize " + s.config.getInt(jp + ".batchSize")
         + ", parallelism " + s.config.getInt(jp + ".parallelism")
         + ", replayBatchSize " + s.config.getInt(jp + ".replayBatchSize")
-        + "; pool max-connections " + s.config.getInt("revenant.journal.pool.max-connections"));
+        + "; pool max-connections " + s.config.getInt("revenant.journal.pool.max-connections")
+        + (s.db().hasPath("properties")
+            ? "; driver properties (raw baselines too) " + s.db().getConfig("properties").root()
+                .unwrapped()
+            : ""));
     db.add("Revenant: group-commit.max-batch-size " + s.config.getInt("revenant.group-commit.max-batch-size")
         + ", validate-serialization " + s.config.getBoolean("revenant.validate-serialization")
         + ", checkpoint every " + s.config.getInt("revenant.checkpoint.every-messages")

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -107,9 +108,23 @@ final class BenchSystem implements AutoCloseable {
 
   /** A plain JDBC connection to the same database the journal uses. */
   Connection connect() throws SQLException {
-    Config db = db();
-    return DriverManager.getConnection(
-        db.getString("url"), db.getString("user"), db.getString("password"));
+    return connect(db());
+  }
+
+  /**
+   * A plain JDBC connection with the journal pool's settings {@code db}: its URL, user, password
+   * and driver properties (such as PostgreSQL's reWriteBatchedInserts), so that a raw baseline
+   * talks to the database exactly as the journal does.
+   */
+  static Connection connect(Config db) throws SQLException {
+    Properties p = new Properties();
+    if (db.hasPath("properties")) {
+      db.getConfig("properties").entrySet()
+          .forEach(e -> p.setProperty(e.getKey(), String.valueOf(e.getValue().unwrapped())));
+    }
+    p.setProperty("user", db.getString("user"));
+    p.setProperty("password", db.getString("password"));
+    return DriverManager.getConnection(db.getString("url"), p);
   }
 
   String journalPluginId() {

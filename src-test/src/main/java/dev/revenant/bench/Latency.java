@@ -16,7 +16,6 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -74,8 +73,7 @@ final class Latency {
     try (node) {
       String dbKey = "akka-persistence-jdbc.shared-databases.revenant-" + journal + ".db";
       com.typesafe.config.Config db = node.system().settings().config().getConfig(dbKey);
-      Bench.Connector connector = () -> DriverManager.getConnection(
-          db.getString("url"), db.getString("user"), db.getString("password"));
+      Bench.Connector connector = () -> BenchSystem.connect(db);
       HttpClient http = HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
