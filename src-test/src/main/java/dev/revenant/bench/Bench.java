@@ -84,6 +84,8 @@ public final class Bench {
   private final List<String> only;
   final Path scratch;
   final Results results = new Results();
+  /** The command line's database URLs (--postgres-url, --mariadb-url), for the report. */
+  private Map<String, String> options = Map.of();
   /** The --reps given, or null. */
   private Integer reps;
   private static final String PAGED_ORDER = "on H2, (persistence_id, sequence_number), Revenant's"
@@ -158,6 +160,7 @@ public final class Bench {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(scratch)));
     Bench bench = new Bench(sizes, quick, backends, only, scratch);
     bench.reps = reps;
+    bench.options = options;
     long start = System.nanoTime();
     String loadBefore = loadAverage();
     for (Backend b : backends) {
@@ -626,6 +629,10 @@ public final class Bench {
         .append(" --backend ").append(String.join(",", backends.stream().map(Backend::name).toList()))
         .append(" --only ").append(String.join(",", only))
         .append(reps == null ? "" : " --reps " + reps)
+        .append(options.containsKey("postgres-url")
+            ? " --postgres-url " + safeUrl(options.get("postgres-url")) : "")
+        .append(options.containsKey("mariadb-url")
+            ? " --mariadb-url " + safeUrl(options.get("mariadb-url")) : "")
         .append("`; took ").append(took.toMinutes()).append(" min ").append(took.toSecondsPart())
         .append(" s. Median and spread over ").append(sizes.reps())
         .append(" repetitions after ").append(sizes.warmups())
@@ -690,9 +697,9 @@ public final class Bench {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
-  private static String safeUrl(String url) {
-    int cut = url.indexOf('?');
-    return cut < 0 ? url : url.substring(0, cut);
+  /** The URL with the value of any password parameter hidden. */
+  static String safeUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
   }
 
   private static String jarVersion(Class<?> c) {
