@@ -47,10 +47,11 @@ import slick.jdbc.MySQLProfile;
 import slick.jdbc.SimpleJdbcAction;
 
 /**
- * akka-persistence-jdbc's journal DAO with replay pages read by plain JDBC and a cheaper deletion
- * of covered entries (what a checkpoint does after each snapshot), for every JDBC backend; writes
- * are the plugin's own (H2's highest sequence number: {@link H2JournalDao}). Selected by {@code
- * dao} in the journal plugins' configuration (reference.conf).
+ * akka-persistence-jdbc's journal DAO, for every JDBC backend, with replay pages read by plain
+ * JDBC and one page ahead, write batches collected without copying, and a cheaper deletion of
+ * covered entries (what a checkpoint does after each snapshot); the inserts themselves are the
+ * plugin's own (H2's highest sequence number: {@link H2JournalDao}). Selected by {@code dao} in
+ * the journal plugins' configuration (reference.conf).
  *
  * <p>A replay page is the plugin's query ({@code WHERE persistence_id = ? AND deleted = false AND
  * sequence_number BETWEEN ? AND ? LIMIT n}, the same rows in the same order, decoded by the
@@ -105,15 +106,13 @@ public class RevenantJournalDao extends DefaultJournalDao {
     this.serialization = serialization;
     // Ordered by the primary key's own order (the same rows, as the entity is fixed): H2 only
     // then reads a page straight from the index and stops after LIMIT rows.
-    this.pageSql = "SELECT " + String.join(", ", q(columns.ordering()), q(columns.deleted()),
-            q(columns.persistenceId()), q(columns.sequenceNumber()), q(columns.writer()), q(columns.writeTimestamp()),
-            q(columns.adapterManifest()), q(columns.eventPayload()), q(columns.eventSerId()),
-            q(columns.eventSerManifest()), q(columns.metaPayload()), q(columns.metaSerId()), q(columns.metaSerManifest()))
-        + " FROM " + table
-        + " WHERE " + q(columns.persistenceId()) + " = ? AND " + q(columns.deleted()) + " = FALSE"
-        + " AND " + q(columns.sequenceNumber()) + " >= ? AND " + q(columns.sequenceNumber()) + " <= ?"
-        + " ORDER BY " + q(columns.persistenceId()) + ", " + q(columns.sequenceNumber())
-        + " LIMIT ?";
+    EventJournalTableColumnNames c = columns;
+    this.pageSql = "SELECT " + String.join(", ", q(c.ordering()), q(c.deleted()), pid, seq,
+            q(c.writer()), q(c.writeTimestamp()), q(c.adapterManifest()), q(c.eventPayload()),
+            q(c.eventSerId()), q(c.eventSerManifest()), q(c.metaPayload()), q(c.metaSerId()),
+            q(c.metaSerManifest()))
+        + " FROM " + table + " WHERE " + pid + " = ? AND " + q(c.deleted()) + " = FALSE AND "
+        + seq + " >= ? AND " + seq + " <= ? ORDER BY " + pid + ", " + seq + " LIMIT ?";
   }
 
   /** A quoted identifier, as the shipped DDL of this database spells it. */
