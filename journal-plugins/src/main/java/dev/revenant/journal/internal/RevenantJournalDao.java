@@ -1,12 +1,10 @@
 package dev.revenant.journal.internal;
 
-import akka.Done;
 import akka.NotUsed;
 import akka.actor.Scheduler;
 import akka.japi.Pair;
 import akka.persistence.PersistentRepr;
 import akka.persistence.jdbc.AkkaSerialization$;
-import akka.persistence.jdbc.config.BaseDaoConfig;
 import akka.persistence.jdbc.config.EventJournalTableColumnNames;
 import akka.persistence.jdbc.config.EventJournalTableConfiguration;
 import akka.persistence.jdbc.config.JournalConfig;
@@ -15,10 +13,7 @@ import akka.persistence.jdbc.journal.dao.JournalTables.JournalAkkaSerializationR
 import akka.serialization.Serialization;
 import akka.stream.Materializer;
 import akka.stream.OverflowStrategy;
-import akka.stream.javadsl.Keep;
-import akka.stream.javadsl.Sink;
 import akka.stream.scaladsl.Source;
-import akka.stream.scaladsl.SourceQueueWithComplete;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,16 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import scala.Option;
 import scala.Tuple2;
-import scala.collection.immutable.Seq;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
-import scala.concurrent.Promise;
 import scala.concurrent.duration.FiniteDuration;
-import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 import scala.util.Try;
@@ -48,10 +38,9 @@ import slick.jdbc.SimpleJdbcAction;
 
 /**
  * akka-persistence-jdbc's journal DAO, for every JDBC backend, with replay pages read by plain
- * JDBC and one page ahead, write batches collected without copying, and a cheaper deletion of
- * covered entries (what a checkpoint does after each snapshot); the inserts themselves are the
- * plugin's own (H2's highest sequence number: {@link H2JournalDao}). Selected by {@code dao} in
- * the journal plugins' configuration (reference.conf).
+ * JDBC and one page ahead, and a cheaper deletion of covered entries (what a checkpoint does
+ * after each snapshot); writes are the plugin's own (H2's highest sequence number: {@link
+ * H2JournalDao}). Selected by {@code dao} in the journal plugins' configuration (reference.conf).
  *
  * <p>A replay page is the plugin's query ({@code WHERE persistence_id = ? AND deleted = false AND
  * sequence_number BETWEEN ? AND ? LIMIT n}, the same rows in the same order, decoded by the
@@ -79,8 +68,6 @@ public class RevenantJournalDao extends DefaultJournalDao {
   private final String deleteBelowSql;
   private final Serialization serialization;
   private final String pageSql;
-  private volatile SourceQueueWithComplete<Tuple2<Promise<BoxedUnit>, Seq<Tuple2<
-      JournalAkkaSerializationRow, scala.collection.immutable.Set<String>>>>> writeQueue;
 
   public RevenantJournalDao(
       JdbcBackend.DatabaseDef db,
@@ -176,26 +163,27 @@ public class RevenantJournalDao extends DefaultJournalDao {
           persistenceId, fromSequenceNr, toSequenceNr, batchSize, refreshInterval);
     }
     long limit = correctMaxForH2Driver(batchSize);
+    // Scala futures all the way: a callback on a converted CompletionStage would run on the
+    // common fork-join pool (PITFALLS: thread starvation on two cores).
     return akka.stream.javadsl.Source.unfoldAsync(Math.max(1, fromSequenceNr), (Long from) -> {
           if (from < 0 || from > toSequenceNr) { // -1: the previous page was the last
             return CompletableFuture.completedFuture(
                 Optional.<Pair<Long, List<Try<Tuple2<PersistentRepr, Object>>>>>empty());
           }
-          return FutureConverters.asJava(run(ctx ->
-                  readPage(ctx.connection(), persistenceId, from, toSequenceNr, limit)))
-              .thenApply(page -> {
-                if (page.isEmpty()) {
-                  return Optional.empty();
-                }
-                Try<Tuple2<PersistentRepr, Object>> last = page.get(page.size() - 1);
-                if (last.isFailure()) {
-                  throw new CompletionException(last.failed().get());
-                }
-                long lastSeq = last.get()._1().sequenceNr();
-                // A short page or the last wanted row ends the replay (as the plugin does).
-                long next = page.size() < limit || lastSeq >= toSequenceNr ? -1 : lastSeq + 1;
-                return Optional.of(Pair.create(next, page));
-              });
+          return FutureConverters.asJava(run(ctx -> {
+            List<Try<Tuple2<PersistentRepr, Object>>> page =
+                readPage(ctx.connection(), persistenceId, from, toSequenceNr, limit);
+            if (page.isEmpty()) {
+              return Optional.<Pair<Long, List<Try<Tuple2<PersistentRepr, Object>>>>>empty();
+            }
+            Try<Tuple2<PersistentRepr, Object>> last = page.get(page.size() - 1);
+            // A short page or the last wanted row ends the replay (as the plugin does); so does
+            // a row that cannot be read, which fails the replay where it is consumed.
+            long next = last.isFailure() || page.size() < limit
+                || last.get()._1().sequenceNr() >= toSequenceNr
+                ? -1 : last.get()._1().sequenceNr() + 1;
+            return Optional.of(Pair.create(next, page));
+          }));
         })
         .buffer(1, OverflowStrategy.backpressure())
         .mapConcat(page -> page)
@@ -247,74 +235,6 @@ public class RevenantJournalDao extends DefaultJournalDao {
       }
     }
     return out;
-  }
-
-  /**
-   * The queue every write goes through: batches of up to {@code batchSize} rows from concurrent
-   * writers, {@code parallelism} batch inserts at a time, each writer's future completed once its
-   * batch is written (or failed with it). The plugin's own queue does the same but appends each
-   * writer's rows to an immutable list ({@code rows ++ newRows}), copying the batch so far for
-   * every writer: 11% of the CPU of 1,000 entities writing at once on PostgreSQL (profiled).
-   * This one collects into array lists.
-   */
-  @Override
-  public SourceQueueWithComplete<Tuple2<Promise<BoxedUnit>, Seq<Tuple2<JournalAkkaSerializationRow,
-      scala.collection.immutable.Set<String>>>>> writeQueue() {
-    SourceQueueWithComplete<Tuple2<Promise<BoxedUnit>, Seq<Tuple2<JournalAkkaSerializationRow,
-        scala.collection.immutable.Set<String>>>>> q = writeQueue;
-    if (q == null) {
-      synchronized (this) {
-        q = writeQueue;
-        if (q == null) {
-          BaseDaoConfig config = baseDaoConfig();
-          q = akka.stream.scaladsl.Source.<Tuple2<Promise<BoxedUnit>, Seq<Tuple2<
-                  JournalAkkaSerializationRow, scala.collection.immutable.Set<String>>>>>queue(
-                  config.bufferSize(), OverflowStrategy.dropNew())
-              .asJava()
-              .batchWeighted(config.batchSize(), w -> (long) w._2().size(), WriteBatch::new,
-                  WriteBatch::add)
-              .mapAsync(config.parallelism(), this::write)
-              .toMat(Sink.ignore(), Keep.left())
-              .run(mat());
-          writeQueue = q;
-        }
-      }
-    }
-    return q;
-  }
-
-  private CompletionStage<Done> write(WriteBatch batch) {
-    Seq<Tuple2<JournalAkkaSerializationRow, scala.collection.immutable.Set<String>>> rows =
-        CollectionConverters.asScala(batch.rows).toList();
-    return FutureConverters.asJava(writeJournalRows(rows)).handle((ok, failed) -> {
-      for (Promise<BoxedUnit> p : batch.promises) {
-        if (failed == null) {
-          p.success(BoxedUnit.UNIT);
-        } else {
-          p.failure(failed);
-        }
-      }
-      return Done.getInstance();
-    });
-  }
-
-  /** The rows of several writers, written in one insert, with the writers' promises. */
-  private static final class WriteBatch {
-    final List<Promise<BoxedUnit>> promises = new ArrayList<>();
-    final List<Tuple2<JournalAkkaSerializationRow, scala.collection.immutable.Set<String>>> rows =
-        new ArrayList<>();
-
-    WriteBatch(Tuple2<Promise<BoxedUnit>, Seq<Tuple2<JournalAkkaSerializationRow,
-        scala.collection.immutable.Set<String>>>> first) {
-      add(first);
-    }
-
-    WriteBatch add(Tuple2<Promise<BoxedUnit>, Seq<Tuple2<JournalAkkaSerializationRow,
-        scala.collection.immutable.Set<String>>>> writer) {
-      promises.add(writer._1());
-      writer._2().foreach(rows::add);
-      return this;
-    }
   }
 
   /** An exception for a failed database call, naming what was being done. */
