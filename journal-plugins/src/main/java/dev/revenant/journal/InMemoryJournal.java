@@ -74,6 +74,21 @@ public final class InMemoryJournal extends AsyncWriteJournal {
     }
   }
 
+  /**
+   * Fault tests: replaces one stored event's bytes, as damaged storage would, and returns the
+   * bytes it had (null if there is no such event); {@code restore} puts them back.
+   */
+  public static byte[] damageEvent(String persistenceId, long sequenceNr, byte[] bytes) {
+    for (Object[] e : EVENTS.getOrDefault(persistenceId, List.of())) {
+      if ((long) e[0] == sequenceNr) {
+        Stored s = (Stored) e[1];
+        e[1] = new Stored(bytes, s.serializerId(), s.manifest(), s.writer());
+        return s.bytes();
+      }
+    }
+    return null;
+  }
+
   /** Forgets every event, counter and injected failure. */
   public static void clear() {
     EVENTS.clear();

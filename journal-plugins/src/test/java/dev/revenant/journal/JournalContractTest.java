@@ -238,6 +238,69 @@ class JournalContractTest {
     assertThat(highestFrom(probe, a, 3)).isEqualTo(23);
   }
 
+  /**
+   * Overwrites the stored payload of one entry (damaged storage), returning what it was; on the
+   * JDBC backends with plain SQL on the journal's own database.
+   */
+  private byte[] overwritePayload(String pid, long seq, byte[] bytes) throws Exception {
+    if (backend.equals("in-memory")) {
+      return InMemoryJournal.damageEvent(pid, seq, bytes);
+    }
+    Config db = system.settings().config()
+        .getConfig("akka-persistence-jdbc.shared-databases.revenant-" + backend + ".db");
+    String q = backend.equals("mariadb") ? "`" : "\"";
+    String where = " FROM " + q + "event_journal" + q + " WHERE " + q + "persistence_id" + q
+        + " = ? AND " + q + "sequence_number" + q + " = ?";
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+        db.getString("url"), db.getString("user"), db.getString("password"))) {
+      byte[] old;
+      try (java.sql.PreparedStatement st =
+          c.prepareStatement("SELECT " + q + "event_payload" + q + where)) {
+        st.setString(1, pid);
+        st.setLong(2, seq);
+        try (java.sql.ResultSet rs = st.executeQuery()) {
+          assertThat(rs.next()).as("entry %s of %s exists", seq, pid).isTrue();
+          old = rs.getBytes(1);
+        }
+      }
+      try (java.sql.PreparedStatement st = c.prepareStatement("UPDATE " + q + "event_journal" + q
+          + " SET " + q + "event_payload" + q + " = ?" + where.substring(where.indexOf(" WHERE")))) {
+        st.setBytes(1, bytes);
+        st.setString(2, pid);
+        st.setLong(3, seq);
+        assertThat(st.executeUpdate()).isEqualTo(1);
+      }
+      return old;
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void anEntryThatCannotBeReadFailsTheReplayThereAndTheLogIsKept(String backend)
+      throws Exception {
+    start(backend);
+    TestKit probe = new TestKit(system);
+    String pid = pid();
+    write(probe, atomic(pid, 1, 10));
+    // In the second replay page (REPLAY_PAGE = 4), not its first row.
+    byte[] original = overwritePayload(pid, 7, new byte[] {(byte) 0xff, 0x00});
+    journal().tell(new JournalProtocol.ReplayMessages(1, Long.MAX_VALUE, Long.MAX_VALUE, pid,
+        probe.getRef()), probe.getRef());
+    List<Long> seqs = new ArrayList<>();
+    Object m;
+    while ((m = probe.expectMsgAnyClassOf(T, Object.class))
+        instanceof JournalProtocol.ReplayedMessage r) {
+      seqs.add(r.persistent().sequenceNr());
+    }
+    assertThat(m).isInstanceOf(JournalProtocol.ReplayMessagesFailure.class);
+    assertThat(seqs).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    // Nothing was skipped or removed: with the entry repaired, the whole log replays.
+    assertThat(highest(probe, pid)).isEqualTo(10);
+    overwritePayload(pid, 7, original);
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE))
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
+  }
+
   /** Not bound to any serializer, and Java serialization is off. */
   record Unserializable(Thread thread) {}
 
