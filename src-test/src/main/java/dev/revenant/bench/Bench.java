@@ -424,7 +424,7 @@ public final class Bench {
     Results.Series rawFull = results.series(b.name(), w,
         "raw SELECT of the same rows (fetch size tuned)", "rows/s");
     Results.Series rawDecode = results.series(b.name(), w,
-        "raw SELECT + CBOR decode of each payload (diagnostic)", "rows/s");
+        "raw SELECT + decode of each payload by Akka serialization (diagnostic)", "rows/s");
     Results.Series rawPaged = results.series(b.name(), w,
         "raw SELECT paged as the journal replays (diagnostic)", "rows/s");
     Results.Series revFullMs = results.series(b.name(), w, "Revenant recovery time, no snapshot", "ms");

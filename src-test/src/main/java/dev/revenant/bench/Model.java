@@ -5,8 +5,9 @@ import dev.revenant.JournalSerializable;
 
 /**
  * The messages, states and events every benchmark subject works with. Revenant and the
- * hand-written EventSourcedBehavior receive the same command class; both serialize with Jackson
- * CBOR through {@link JournalSerializable}'s binding.
+ * hand-written EventSourcedBehavior receive the same command class; their messages, states and
+ * events serialize with Jackson CBOR through {@link JournalSerializable}'s binding (Revenant's
+ * journal entry nests the message in its envelope).
  */
 public final class Model {
   private Model() {}
