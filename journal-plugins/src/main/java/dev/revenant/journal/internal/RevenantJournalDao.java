@@ -39,9 +39,10 @@ import slick.jdbc.SimpleJdbcAction;
 
 /**
  * akka-persistence-jdbc's journal DAO, for every JDBC backend, with replay pages read by plain
- * JDBC and one page ahead, and a cheaper deletion of covered entries (what a checkpoint does
- * after each snapshot); writes are the plugin's own (H2's highest sequence number: {@link
- * H2JournalDao}). Selected by {@code dao} in the journal plugins' configuration (reference.conf).
+ * JDBC one page ahead and decoded on several threads, and a cheaper deletion of covered entries
+ * (what a checkpoint does after each snapshot); writes are the plugin's own (H2's highest
+ * sequence number: {@link H2JournalDao}). Selected by {@code dao} in the journal plugins'
+ * configuration (reference.conf).
  *
  * <p>A replay page is the plugin's query ({@code WHERE persistence_id = ? AND deleted = false AND
  * sequence_number BETWEEN ? AND ? LIMIT n}, the same rows in the same order, decoded by the
