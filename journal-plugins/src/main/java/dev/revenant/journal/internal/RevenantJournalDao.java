@@ -113,7 +113,7 @@ public class RevenantJournalDao extends DefaultJournalDao {
   /** {@code revenant.journal.replay-decode-parallelism}, checked. */
   static int decodeParallelism(com.typesafe.config.Config config) {
     String key = "revenant.journal.replay-decode-parallelism";
-    int n = config.hasPath(key) ? config.getInt(key) : 2;
+    int n = config.getInt(key); // default in this module's reference.conf
     if (n < 1 || n > 64) {
       throw new com.typesafe.config.ConfigException.BadValue(
           key, "must be between 1 and 64, was [" + n + "]");
