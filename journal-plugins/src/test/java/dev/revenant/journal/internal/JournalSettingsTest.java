@@ -20,6 +20,18 @@ class JournalSettingsTest {
   }
 
   @Test
+  void replayDecodeParallelismDefaultsToTwoAndRejectsValuesOutOfRange() {
+    assertThat(RevenantJournalDao.decodeParallelism(load(Map.of()))).isEqualTo(2);
+    for (int bad : new int[] {0, -1, 65}) {
+      assertThatThrownBy(() -> RevenantJournalDao.decodeParallelism(
+              load(Map.of("revenant.journal.replay-decode-parallelism", bad))))
+          .isInstanceOf(ConfigException.BadValue.class)
+          .hasMessageContaining("revenant.journal.replay-decode-parallelism")
+          .hasMessageContaining("[" + bad + "]");
+    }
+  }
+
+  @Test
   void theDefaultIsTheEmbeddedH2FileInDotData() {
     JournalSettings s = JournalSettings.from(load(Map.of()));
     assertThat(s.backend()).isEqualTo("h2-file");
