@@ -185,6 +185,50 @@ class JournalContractTest {
     assertThat(highest(probe, pid())).isZero();
   }
 
+  /**
+   * What a write stores comes back on replay field by field: payload, manifest, writer and
+   * metadata (present or absent), also when several entities' entries share one batch.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void everyFieldOfAnEntryComesBackOnReplay(String backend) throws Exception {
+    start(backend);
+    TestKit probe = new TestKit(system);
+    String pid = pid();
+    String other = pid();
+    PersistentRepr withMeta = repr(pid, 1, new ContractEvent("e1", 1)).withManifest("m-1")
+        .withMetadata(new ContractEvent("meta", 42));
+    PersistentRepr plain = PersistentRepr.apply(new ContractEvent("e2", 2), 2, pid, "", false,
+        ActorRef.noSender(), "writer-2");
+    long before = System.currentTimeMillis();
+    List<Object> acks = write(probe,
+        new AtomicWrite(CollectionConverters.asScala(List.of(withMeta, plain)).toList()),
+        atomic(other, 1, 3));
+    assertThat(acks.get(0)).isInstanceOf(JournalProtocol.WriteMessagesSuccessful$.class);
+    journal().tell(new JournalProtocol.ReplayMessages(1, Long.MAX_VALUE, Long.MAX_VALUE, pid,
+        probe.getRef()), probe.getRef());
+    PersistentRepr first =
+        probe.expectMsgClass(T, JournalProtocol.ReplayedMessage.class).persistent();
+    PersistentRepr second =
+        probe.expectMsgClass(T, JournalProtocol.ReplayedMessage.class).persistent();
+    probe.expectMsgClass(T, JournalProtocol.RecoverySuccess.class);
+    assertThat(first.payload()).isEqualTo(new ContractEvent("e1", 1));
+    assertThat(first.manifest()).isEqualTo("m-1");
+    assertThat(first.writerUuid()).isEqualTo("writer-1");
+    // Akka's journal stamps the write time and the plugin does not replay it; it is in the row
+    // for other readers.
+    if (!backend.equals("in-memory")) {
+      assertThat(storedTimestamp(pid, 1)).isBetween(before, System.currentTimeMillis());
+    }
+    assertThat(first.metadata().isDefined()).as("metadata of the first entry").isTrue();
+    assertThat(first.metadata().get()).isEqualTo(new ContractEvent("meta", 42));
+    assertThat(second.payload()).isEqualTo(new ContractEvent("e2", 2));
+    assertThat(second.manifest()).isEmpty();
+    assertThat(second.writerUuid()).isEqualTo("writer-2");
+    assertThat(second.metadata().isEmpty()).as("metadata of the second entry").isTrue();
+    assertThat(replay(probe, other, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(1L, 2L, 3L);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
   void deletesUpToASequenceNumberAndKeepsTheHighest(String backend) throws Exception {
@@ -238,6 +282,30 @@ class JournalContractTest {
     assertThat(highestFrom(probe, a, 3)).isEqualTo(23);
   }
 
+  /** A JDBC connection to the journal's own database (not through the plugin's pool). */
+  private java.sql.Connection directConnection() throws java.sql.SQLException {
+    Config db = system.settings().config()
+        .getConfig("akka-persistence-jdbc.shared-databases.revenant-" + backend + ".db");
+    return java.sql.DriverManager.getConnection(
+        db.getString("url"), db.getString("user"), db.getString("password"));
+  }
+
+  /** The write_timestamp column of one entry, read with plain SQL. */
+  private long storedTimestamp(String pid, long seq) throws Exception {
+    String q = backend.equals("mariadb") ? "`" : "\"";
+    try (java.sql.Connection c = directConnection();
+        java.sql.PreparedStatement st = c.prepareStatement("SELECT " + q + "write_timestamp" + q
+            + " FROM " + q + "event_journal" + q + " WHERE " + q + "persistence_id" + q
+            + " = ? AND " + q + "sequence_number" + q + " = ?")) {
+      st.setString(1, pid);
+      st.setLong(2, seq);
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        assertThat(rs.next()).as("entry %s of %s exists", seq, pid).isTrue();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   /**
    * Overwrites the stored payload of one entry (damaged storage), returning what it was; on the
    * JDBC backends with plain SQL on the journal's own database.
@@ -246,13 +314,10 @@ class JournalContractTest {
     if (backend.equals("in-memory")) {
       return InMemoryJournal.damageEvent(pid, seq, bytes);
     }
-    Config db = system.settings().config()
-        .getConfig("akka-persistence-jdbc.shared-databases.revenant-" + backend + ".db");
     String q = backend.equals("mariadb") ? "`" : "\"";
     String where = " FROM " + q + "event_journal" + q + " WHERE " + q + "persistence_id" + q
         + " = ? AND " + q + "sequence_number" + q + " = ?";
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(
-        db.getString("url"), db.getString("user"), db.getString("password"))) {
+    try (java.sql.Connection c = directConnection()) {
       byte[] old;
       try (java.sql.PreparedStatement st =
           c.prepareStatement("SELECT " + q + "event_payload" + q + where)) {
@@ -405,25 +470,62 @@ class JournalContractTest {
     return seq;
   }
 
+  /** Skipped with a printed reason on the in-memory backend, which has no read journal. */
+  private boolean noReadJournal() {
+    if (backend.equals("in-memory")) {
+      System.out.println("in-memory backend: no read journal; nothing to check");
+      return true;
+    }
+    return false;
+  }
+
+  private JdbcReadJournal readJournal() {
+    return PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class,
+        system.settings().config().getString("revenant.journal.read-journal-plugin-id"));
+  }
+
+  /** Every element of a finite query, bounded in time. */
+  private List<EventEnvelope> all(akka.stream.javadsl.Source<EventEnvelope, ?> query)
+      throws Exception {
+    return query.runWith(Sink.seq(), system).toCompletableFuture().get(15, TimeUnit.SECONDS);
+  }
+
+  /** Tagged entries (Revenant writes none; a user's own EventSourcedBehavior may) are found by tag. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void taggedEntriesAreWrittenAndFoundByTag(String backend) throws Exception {
+    start(backend);
+    if (noReadJournal()) {
+      return;
+    }
+    TestKit probe = new TestKit(system);
+    String pid = pid();
+    String tag = "tag-" + UUID.randomUUID();
+    PersistentRepr tagged = repr(pid, 2, new akka.persistence.journal.Tagged(
+        new ContractEvent("e2", 2), CollectionConverters.asScala(java.util.Set.of(tag)).toSet()));
+    List<Object> acks = write(probe, atomic(pid, 1, 1),
+        new AtomicWrite(CollectionConverters.asScala(List.of(tagged)).toList()),
+        atomic(pid, 3, 3));
+    assertThat(acks.get(0)).isInstanceOf(JournalProtocol.WriteMessagesSuccessful$.class);
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(1L, 2L, 3L);
+    List<EventEnvelope> events =
+        all(readJournal().currentEventsByTag(tag, akka.persistence.query.Offset.noOffset()));
+    assertThat(events).extracting(EventEnvelope::sequenceNr).containsExactly(2L);
+    assertThat(events.get(0).event()).isEqualTo(new ContractEvent("e2", 2));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
   void theReadJournalListsAnEntitysEvents(String backend) throws Exception {
     start(backend);
-    if (backend.equals("in-memory")) {
-      System.out.println("in-memory backend: no read journal; nothing to check");
+    if (noReadJournal()) {
       return;
     }
     TestKit probe = new TestKit(system);
     String pid = pid();
     write(probe, atomic(pid, 1, 4));
-    JdbcReadJournal query =
-        PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class,
-            system.settings().config().getString("revenant.journal.read-journal-plugin-id"));
     List<EventEnvelope> events =
-        query.currentEventsByPersistenceId(pid, 2, Long.MAX_VALUE)
-            .runWith(Sink.seq(), system)
-            .toCompletableFuture()
-            .get(15, TimeUnit.SECONDS);
+        all(readJournal().currentEventsByPersistenceId(pid, 2, Long.MAX_VALUE));
     assertThat(events).extracting(EventEnvelope::sequenceNr).containsExactly(2L, 3L, 4L);
     assertThat(events.get(0).event()).isEqualTo(new ContractEvent("e2", 2));
   }

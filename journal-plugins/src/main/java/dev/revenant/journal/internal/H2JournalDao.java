@@ -18,8 +18,8 @@ import slick.jdbc.JdbcProfile;
  * persistence_id = ?} makes H2 scan all the entity's rows (about 0.1 s at 100,000 rows), also
  * when recovery starts from a snapshot near the end. This reads forwards from the snapshot
  * instead, returning exactly what the plugin's query returns (deleted rows count towards the
- * highest sequence number, as there). Replay pages and deletes are {@link RevenantJournalDao}'s;
- * writes are the plugin's own. Selected by {@code dao} in the H2 journal plugins' configuration
+ * highest sequence number, as there). Replay pages, writes and deletes are {@link
+ * RevenantJournalDao}'s. Selected by {@code dao} in the H2 journal plugins' configuration
  * (reference.conf).
  */
 public final class H2JournalDao extends RevenantJournalDao {
