@@ -134,14 +134,15 @@ class ClusterRejoinTest extends AbstractClusterTest {
   private static JsonNode deposit(BankCluster cluster, Member via, String account, long amount)
       throws Exception {
     HttpResponse<String> r = cluster.deposit(via, account, amount, REQUEST_TIMEOUT);
-    assertThat(r.statusCode()).as("deposit into %s via %s: %s", account, via, r.body())
-        .isEqualTo(200);
+    assertThat(r.statusCode()).as(() -> String.format("deposit into %s via %s: %s\n%s", account,
+        via, r.body(), cluster.logs(80))).isEqualTo(200);
     return BankClient.JSON.readTree(r.body());
   }
 
   private static JsonNode get(BankCluster cluster, Member via, String account) throws Exception {
     HttpResponse<String> r = cluster.get(via, "/accounts/" + account, REQUEST_TIMEOUT);
-    assertThat(r.statusCode()).as("GET %s via %s: %s", account, via, r.body()).isEqualTo(200);
+    assertThat(r.statusCode()).as(() -> String.format("GET %s via %s: %s\n%s", account, via,
+        r.body(), cluster.logs(80))).isEqualTo(200);
     return BankClient.JSON.readTree(r.body());
   }
 }
