@@ -402,6 +402,10 @@ class JournalContractTest {
     assertThat(acks.get(0)).isInstanceOf(JournalProtocol.WriteMessagesFailed.class);
     assertThat(acks.get(1)).isInstanceOf(JournalProtocol.WriteMessageFailure.class);
     assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(1L, 2L);
+    // The failed batch failed only its own writes: the journal keeps writing.
+    assertThat(write(probe, atomic(pid, 3, 3)).get(0))
+        .isInstanceOf(JournalProtocol.WriteMessagesSuccessful$.class);
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(1L, 2L, 3L);
   }
 
   @ParameterizedTest(name = "{0}")
