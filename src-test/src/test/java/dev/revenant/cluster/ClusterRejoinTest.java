@@ -73,12 +73,20 @@ class ClusterRejoinTest extends AbstractClusterTest {
       log("all nodes see %s up again %d ms after kill -9", victim, ms(killed));
 
       // No deposit was in flight at the kill: every balance is exactly what was acknowledged.
+      long allUp = System.nanoTime();
       for (Map.Entry<String, Long> e : acknowledged.entrySet()) {
+        long asked = System.nanoTime();
         JsonNode r = get(cluster, cluster.member(0), e.getKey());
         assertThat(r.get("balance").asLong())
             .as("balance of %s (on %s before the kill)", e.getKey(), placed.get(e.getKey()))
             .isEqualTo(e.getValue());
+        if (ms(asked) > 1000) {
+          log("GET %s (on %s before the kill) took %d ms", e.getKey(), placed.get(e.getKey()),
+              ms(asked));
+        }
       }
+      log("every old account answered with its acknowledged balance %d ms after all saw %s up",
+          ms(allUp), victim);
 
       // The restarted node hosts accounts again: new ones are placed on it (bounded).
       String landed = null;
