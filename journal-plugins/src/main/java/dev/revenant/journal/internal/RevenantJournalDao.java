@@ -141,9 +141,9 @@ public class RevenantJournalDao extends DefaultJournalDao {
   /**
    * Writes one batch of the plugin's write queue (the entries of every entity that wrote since
    * the last batch) in one transaction, as the plugin does, with a plain JDBC batch INSERT. The
-   * plugin inserts with {@code RETURNING ordering} (to tag the rows, also when no row has a
-   * tag), which neither pgjdbc's batch rewriting nor MariaDB's bulk protocol can send as one
-   * statement. Revenant never tags entries; a batch with tags goes the plugin's way.
+   * plugin inserts through Slick with {@code RETURNING ordering} (to tag the rows, also when no
+   * row has a tag); the plain batch made a one-entity burst on H2 faster (src-test/bin/bench,
+   * W2). Revenant never tags entries; a batch with tags goes the plugin's way.
    */
   @Override
   public Future<BoxedUnit> writeJournalRows(
