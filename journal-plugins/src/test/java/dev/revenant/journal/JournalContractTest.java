@@ -386,6 +386,11 @@ class JournalContractTest {
     assertThat(acks).filteredOn(a -> a instanceof JournalProtocol.WriteMessageSuccess).hasSize(3);
     assertThat(replay(probe, good, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(1L, 2L, 3L);
     assertThat(highest(probe, bad)).isZero();
+    // A write whose every payload is rejected writes nothing and is answered all the same.
+    List<Object> alone = write(probe, badWrite);
+    assertThat(alone.get(0)).isInstanceOf(JournalProtocol.WriteMessagesSuccessful$.class);
+    assertThat(alone.get(1)).isInstanceOf(JournalProtocol.WriteMessageRejected.class);
+    assertThat(highest(probe, bad)).isZero();
   }
 
   @ParameterizedTest(name = "{0}")

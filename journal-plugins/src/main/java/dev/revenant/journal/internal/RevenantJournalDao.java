@@ -159,13 +159,13 @@ public class RevenantJournalDao extends DefaultJournalDao {
       }
       rows.add(x._1());
     }
+    if (rows.isEmpty()) { // every payload of the batch was rejected before it was queued
+      return Future$.MODULE$.successful(BoxedUnit.UNIT);
+    }
     // The plugin's order: by sequence number (stable, so each entity's entries stay in order).
     rows.sort(java.util.Comparator.comparingLong(JournalAkkaSerializationRow::sequenceNumber));
-    return run(ctx -> {
-      Connection c = ctx.connection();
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
+    return run(ctx -> inTransaction(ctx.connection(), () -> "writing " + rows.size()
+        + " journal entries (of " + rows.get(0).persistenceId() + " and others)", c -> {
         try (PreparedStatement st = c.prepareStatement(insertSql)) {
           for (JournalAkkaSerializationRow r : rows) {
             st.setBoolean(1, r.deleted());
@@ -196,25 +196,14 @@ public class RevenantJournalDao extends DefaultJournalDao {
           }
           st.executeBatch();
         }
-        c.commit();
         return BoxedUnit.UNIT;
-      } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
-        throw failure("writing " + rows.size() + " journal entries (of " + rows.get(0)
-            .persistenceId() + " and others)", e);
-      } finally {
-        c.setAutoCommit(auto);
-      }
-    });
+      }));
   }
 
   @Override
   public Future<BoxedUnit> delete(String persistenceId, long maxSequenceNr) {
-    return run(ctx -> {
-      Connection c = ctx.connection();
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
+    return run(ctx -> inTransaction(ctx.connection(), () -> "deleting the journal of ["
+        + persistenceId + "] up to " + maxSequenceNr, c -> {
         long highest = 0;
         try (PreparedStatement st = c.prepareStatement(highestUpToSql)) {
           st.setString(1, persistenceId);
@@ -237,15 +226,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
             st.executeUpdate();
           }
         }
-        c.commit();
         return BoxedUnit.UNIT;
-      } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
-        throw failure("deleting the journal of [" + persistenceId + "] up to " + maxSequenceNr, e);
-      } finally {
-        c.setAutoCommit(auto);
-      }
-    });
+      }));
   }
 
   /**
@@ -355,6 +337,33 @@ public class RevenantJournalDao extends DefaultJournalDao {
       }
     }
     return out;
+  }
+
+  /**
+   * Runs {@code body} on {@code c} in one transaction; on failure rolls back and throws an
+   * exception naming {@code what} was being done.
+   */
+  private static <R> R inTransaction(
+      Connection c, java.util.function.Supplier<String> what, ConnectionCall<R> body)
+      throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      R result = body.apply(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      rollback(c, e);
+      throw failure(what.get(), e);
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
+  /** Work on one connection that may throw SQLException. */
+  @FunctionalInterface
+  private interface ConnectionCall<R> {
+    R apply(Connection c) throws SQLException;
   }
 
   /** Rolls back after {@code cause}; a failure to roll back is added to it. */
