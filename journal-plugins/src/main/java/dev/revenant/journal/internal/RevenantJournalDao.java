@@ -164,9 +164,9 @@ public class RevenantJournalDao extends DefaultJournalDao {
     }
     // The plugin's order: by sequence number (stable, so each entity's entries stay in order).
     rows.sort(java.util.Comparator.comparingLong(JournalAkkaSerializationRow::sequenceNumber));
-    return run(ctx -> inTransaction(ctx.connection(), () -> "writing " + rows.size()
-        + " journal entries (of " + rows.get(0).persistenceId() + " and others)", c -> {
-        try (PreparedStatement st = c.prepareStatement(insertSql)) {
+    return runInTransaction(() -> "writing " + rows.size() + " journal entries (of "
+        + rows.get(0).persistenceId() + " and others)", ctx -> {
+        try (PreparedStatement st = ctx.connection().prepareStatement(insertSql)) {
           for (JournalAkkaSerializationRow r : rows) {
             st.setBoolean(1, r.deleted());
             st.setString(2, r.persistenceId());
@@ -197,13 +197,14 @@ public class RevenantJournalDao extends DefaultJournalDao {
           st.executeBatch();
         }
         return BoxedUnit.UNIT;
-      }));
+      });
   }
 
   @Override
   public Future<BoxedUnit> delete(String persistenceId, long maxSequenceNr) {
-    return run(ctx -> inTransaction(ctx.connection(), () -> "deleting the journal of ["
-        + persistenceId + "] up to " + maxSequenceNr, c -> {
+    return runInTransaction(() -> "deleting the journal of [" + persistenceId + "] up to "
+        + maxSequenceNr, ctx -> {
+        Connection c = ctx.connection();
         long highest = 0;
         try (PreparedStatement st = c.prepareStatement(highestUpToSql)) {
           st.setString(1, persistenceId);
@@ -227,7 +228,7 @@ public class RevenantJournalDao extends DefaultJournalDao {
           }
         }
         return BoxedUnit.UNIT;
-      }));
+      });
   }
 
   /**
@@ -340,30 +341,26 @@ public class RevenantJournalDao extends DefaultJournalDao {
   }
 
   /**
-   * Runs {@code body} on {@code c} in one transaction; on failure rolls back and throws an
-   * exception naming {@code what} was being done.
+   * {@link #run}, in one transaction; on failure rolls back and fails with an exception naming
+   * {@code what} was being done.
    */
-  private static <R> R inTransaction(
-      Connection c, java.util.function.Supplier<String> what, ConnectionCall<R> body)
-      throws SQLException {
-    boolean auto = c.getAutoCommit();
-    c.setAutoCommit(false);
-    try {
-      R result = body.apply(c);
-      c.commit();
-      return result;
-    } catch (SQLException | RuntimeException e) {
-      rollback(c, e);
-      throw failure(what.get(), e);
-    } finally {
-      c.setAutoCommit(auto);
-    }
-  }
-
-  /** Work on one connection that may throw SQLException. */
-  @FunctionalInterface
-  private interface ConnectionCall<R> {
-    R apply(Connection c) throws SQLException;
+  private <R> Future<R> runInTransaction(
+      java.util.function.Supplier<String> what, JdbcCall<R> body) {
+    return run(ctx -> {
+      Connection c = ctx.connection();
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        R result = body.apply(ctx);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollback(c, e);
+        throw failure(what.get(), e);
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    });
   }
 
   /** Rolls back after {@code cause}; a failure to roll back is added to it. */
