@@ -9,7 +9,8 @@ import java.io.PrintStream;
  * For operators who manage the schema themselves ({@code revenant.journal.create-schema = off}):
  * {@code print <backend>} writes the DDL to standard output; {@code apply} creates the tables of
  * the configured backend (configuration as the application's: application.conf, system
- * properties, REVENANT_* environment variables) if they are missing. Run it with
+ * properties, REVENANT_* environment variables) if they are missing, and brings a schema of an
+ * earlier Revenant up to date (drops the tag table's foreign key). Run it with
  * {@code journal-plugins/bin/schema}.
  */
 public final class SchemaCommand {
@@ -37,7 +38,8 @@ public final class SchemaCommand {
       return 0;
     }
     err.println("usage: schema print <h2-file|h2-server|postgres|mariadb>");
-    err.println("       schema apply   (creates the configured backend's tables if missing)");
+    err.println("       schema apply   (creates the configured backend's tables if missing,"
+        + " updates an earlier Revenant's)");
     return 2;
   }
 }

@@ -523,6 +523,62 @@ class JournalContractTest {
     assertThat(events.get(0).event()).isEqualTo(new ContractEvent("e2", 2));
   }
 
+  private static AtomicWrite tagged(String pid, long seq, String tag) {
+    return new AtomicWrite(CollectionConverters.asScala(List.of(repr(pid, seq,
+        new akka.persistence.journal.Tagged(new ContractEvent("e" + seq, seq),
+            CollectionConverters.asScala(java.util.Set.of(tag)).toSet())))).toList());
+  }
+
+  /** The entries (persistence id, sequence number) that have a tag row for {@code tag}. */
+  private List<String> tagRows(String tag) throws Exception {
+    String q = backend.equals("mariadb") ? "`" : "\"";
+    List<String> rows = new ArrayList<>();
+    try (java.sql.Connection c = directConnection();
+        java.sql.PreparedStatement st = c.prepareStatement("SELECT j." + q + "persistence_id" + q
+            + ", j." + q + "sequence_number" + q + " FROM " + q + "event_tag" + q + " t LEFT JOIN "
+            + q + "event_journal" + q + " j ON j." + q + "ordering" + q + " = t." + q + "event_id"
+            + q + " WHERE t." + q + "tag" + q + " = ?")) {
+      st.setString(1, tag);
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          String pid = rs.getString(1);
+          rows.add(pid == null ? "no entry" : pid + "#" + rs.getLong(2));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Deleting entries deletes their tag rows (the schema has no cascading foreign key; the journal
+   * deletes them itself), and no other entity's, although their orderings interleave.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void deletingTaggedEntriesDeletesTheirTagRowsAndNoOthers(String backend) throws Exception {
+    start(backend);
+    if (noReadJournal()) {
+      return;
+    }
+    TestKit probe = new TestKit(system);
+    String a = pid();
+    String b = pid();
+    String tag = "tag-" + UUID.randomUUID();
+    List<Object> acks = write(probe, tagged(a, 1, tag), tagged(b, 1, tag), tagged(a, 2, tag),
+        tagged(b, 2, tag), tagged(a, 3, tag), atomic(a, 4, 4), tagged(a, 5, tag));
+    assertThat(acks.get(0)).isInstanceOf(JournalProtocol.WriteMessagesSuccessful$.class);
+    deleteTo(probe, a, 3);
+    // The highest deleted entry stays, marked, with its tag row: as the plugin leaves it.
+    assertThat(tagRows(tag)).containsExactlyInAnyOrder(a + "#3", a + "#5", b + "#1", b + "#2");
+    assertThat(all(readJournal().currentEventsByTag(tag, akka.persistence.query.Offset.noOffset())))
+        .extracting(e -> e.persistenceId() + "#" + e.sequenceNr())
+        .contains(a + "#5", b + "#1", b + "#2")
+        .doesNotContain(a + "#1", a + "#2");
+    deleteTo(probe, a, 5);
+    assertThat(tagRows(tag)).containsExactlyInAnyOrder(a + "#5", b + "#1", b + "#2");
+    assertThat(replay(probe, b, 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(1L, 2L);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
   void theReadJournalListsAnEntitysEvents(String backend) throws Exception {

@@ -225,7 +225,8 @@ interface Backend {
 
     @Override
     List<String> emptyTables() {
-      // event_tag references event_journal: InnoDB refuses TRUNCATE of a referenced table.
+      // In a schema of an earlier Revenant event_tag references event_journal (Revenant drops
+      // that key when it starts), and InnoDB refuses TRUNCATE of a referenced table.
       return List.of("SET FOREIGN_KEY_CHECKS = 0", "TRUNCATE TABLE event_tag",
           "TRUNCATE TABLE event_journal", "TRUNCATE TABLE snapshot", "SET FOREIGN_KEY_CHECKS = 1");
     }

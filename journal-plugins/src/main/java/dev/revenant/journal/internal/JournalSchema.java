@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * Creates the journal and snapshot tables from the DDL Revenant ships for each backend (under
  * {@code dev/revenant/journal/schema/}, derived from akka-persistence-jdbc's and idempotent),
  * then checks that the tables exist, so an error is never hidden.
+ *
+ * <p>It also brings a schema made by an earlier Revenant up to date: those had the plugin's
+ * cascading foreign key from {@code event_tag} to {@code event_journal}, whose per-row trigger
+ * made each checkpoint's deletion several times slower; the journal now deletes tag rows itself,
+ * so the key is dropped (no row is touched).
  */
 public final class JournalSchema {
   private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
@@ -57,17 +62,17 @@ public final class JournalSchema {
     }
     try (Connection c =
         DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password())) {
-      if (missingTables(c).isEmpty()) {
-        return;
+      if (!missingTables(c).isEmpty()) {
+        createTables(c, settings.backend());
+        List<String> missing = missingTables(c);
+        if (!missing.isEmpty()) {
+          throw new IllegalStateException(
+              "journal schema incomplete after creation on backend [" + settings.backend()
+                  + "]: missing tables " + missing);
+        }
+        LOG.info("Created the journal schema on backend [{}]", settings.backend());
       }
-      createTables(c, settings.backend());
-      List<String> missing = missingTables(c);
-      if (!missing.isEmpty()) {
-        throw new IllegalStateException(
-            "journal schema incomplete after creation on backend [" + settings.backend()
-                + "]: missing tables " + missing);
-      }
-      LOG.info("Created the journal schema on backend [{}]", settings.backend());
+      dropTagForeignKeys(c, settings.backend());
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot create the journal schema on backend [" + settings.backend() + "] at ["
@@ -115,6 +120,38 @@ public final class JournalSchema {
       }
     }
     return missing;
+  }
+
+  /** The names of the foreign keys from {@code event_tag} to {@code event_journal}. */
+  static List<String> tagForeignKeys(Connection c) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (ResultSet rs =
+        c.getMetaData().getImportedKeys(c.getCatalog(), c.getSchema(), "event_tag")) {
+      while (rs.next()) {
+        if ("event_journal".equalsIgnoreCase(rs.getString("PKTABLE_NAME"))) {
+          names.add(rs.getString("FK_NAME"));
+        }
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Drops the foreign keys from {@code event_tag} to {@code event_journal} that schemas of
+   * earlier Revenant versions have. "IF EXISTS": another node may drop it at the same time.
+   */
+  private static void dropTagForeignKeys(Connection c, String backend) throws SQLException {
+    for (String name : tagForeignKeys(c)) {
+      String sql = backend.equals("mariadb")
+          ? "ALTER TABLE event_tag DROP FOREIGN KEY IF EXISTS `" + name + "`"
+          : "ALTER TABLE \"event_tag\" DROP CONSTRAINT IF EXISTS \"" + name + "\"";
+      try (Statement st = c.createStatement()) {
+        st.execute(sql);
+      }
+      LOG.info("Dropped the foreign key [{}] from event_tag to event_journal on backend [{}]"
+          + " (schema of an earlier Revenant): the journal deletes tag rows itself, and the"
+          + " key's cascade made each checkpoint's deletion several times slower", name, backend);
+    }
   }
 
   static List<String> statements(String ddl) {

@@ -7,6 +7,7 @@ import akka.persistence.PersistentRepr;
 import akka.persistence.jdbc.AkkaSerialization$;
 import akka.persistence.jdbc.config.EventJournalTableColumnNames;
 import akka.persistence.jdbc.config.EventJournalTableConfiguration;
+import akka.persistence.jdbc.config.EventTagTableConfiguration;
 import akka.persistence.jdbc.config.JournalConfig;
 import akka.persistence.jdbc.journal.dao.DefaultJournalDao;
 import akka.persistence.jdbc.journal.dao.JournalTables.JournalAkkaSerializationRow;
@@ -59,6 +60,10 @@ import slick.jdbc.SimpleJdbcAction;
  * row (kept so the highest sequence number survives). The end state needs only the highest row
  * up to {@code n} marked and the rows below it deleted: that is what this does, in one
  * transaction. On H2 it doubled the throughput of an entity checkpointing every 1,000 messages.
+ * The tag rows of the deleted entries are deleted in the same transaction, by a range probe that
+ * costs next to nothing when they have none (Revenant never tags): Revenant's schema has no
+ * cascading foreign key from the tag table, whose per-row trigger made deleting 1,000 entries
+ * 4.5 times slower on PostgreSQL (3.7 instead of 0.8 ms).
  */
 public class RevenantJournalDao extends DefaultJournalDao {
   private final String quote;
@@ -69,6 +74,9 @@ public class RevenantJournalDao extends DefaultJournalDao {
   private final String highestUpToSql;
   private final String markSql;
   private final String deleteBelowSql;
+  private final String orderingRangeBelowSql;
+  private final String anyTagInRangeSql;
+  private final String deleteTagsBelowSql;
   private final Serialization serialization;
   private final String pageSql;
   private final String insertSql;
@@ -98,6 +106,18 @@ public class RevenantJournalDao extends DefaultJournalDao {
     this.markSql = "UPDATE " + table + " SET " + q(columns.deleted()) + " = TRUE WHERE " + pid
         + " = ? AND " + seq + " = ?";
     this.deleteBelowSql = "DELETE FROM " + table + " WHERE " + pid + " = ? AND " + seq + " < ?";
+    EventTagTableConfiguration tags = journalConfig.eventTagTableConfiguration();
+    String tagTable = tags.schemaName().isDefined()
+        ? q(tags.schemaName().get()) + "." + q(tags.tableName())
+        : q(tags.tableName());
+    String eventId = q(tags.columnNames().eventId());
+    this.orderingRangeBelowSql = "SELECT MIN(" + q(columns.ordering()) + "), MAX("
+        + q(columns.ordering()) + ") FROM " + table + " WHERE " + pid + " = ? AND " + seq + " < ?";
+    this.anyTagInRangeSql = "SELECT " + eventId + " FROM " + tagTable + " WHERE " + eventId
+        + " >= ? AND " + eventId + " <= ? LIMIT 1";
+    this.deleteTagsBelowSql = "DELETE FROM " + tagTable + " WHERE " + eventId + " >= ? AND "
+        + eventId + " <= ? AND " + eventId + " IN (SELECT " + q(columns.ordering()) + " FROM "
+        + table + " WHERE " + pid + " = ? AND " + seq + " < ?)";
     this.serialization = serialization;
     this.decodeContext = ec;
     this.decodeParallelism = decodeParallelism(mat.system().settings().config());
@@ -216,6 +236,7 @@ public class RevenantJournalDao extends DefaultJournalDao {
           }
         }
         if (highest > 0) {
+          deleteTagsBelow(c, persistenceId, highest);
           try (PreparedStatement st = c.prepareStatement(markSql)) {
             st.setString(1, persistenceId);
             st.setLong(2, highest);
@@ -229,6 +250,45 @@ public class RevenantJournalDao extends DefaultJournalDao {
         }
         return BoxedUnit.UNIT;
       });
+  }
+
+  /**
+   * Deletes the tag rows of the entries of {@code persistenceId} below {@code below}: their
+   * orderings lie in one range, and only if the tag table has a row in it (an index probe) are
+   * the rows in it that belong to those entries deleted.
+   */
+  private void deleteTagsBelow(Connection c, String persistenceId, long below)
+      throws SQLException {
+    long min;
+    long max;
+    try (PreparedStatement st = c.prepareStatement(orderingRangeBelowSql)) {
+      st.setString(1, persistenceId);
+      st.setLong(2, below);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next(); // an aggregate: always one row, NULL when there is no entry
+        min = rs.getLong(1);
+        if (rs.wasNull()) {
+          return;
+        }
+        max = rs.getLong(2);
+      }
+    }
+    try (PreparedStatement st = c.prepareStatement(anyTagInRangeSql)) {
+      st.setLong(1, min);
+      st.setLong(2, max);
+      try (ResultSet rs = st.executeQuery()) {
+        if (!rs.next()) {
+          return;
+        }
+      }
+    }
+    try (PreparedStatement st = c.prepareStatement(deleteTagsBelowSql)) {
+      st.setLong(1, min);
+      st.setLong(2, max);
+      st.setString(3, persistenceId);
+      st.setLong(4, below);
+      st.executeUpdate();
+    }
   }
 
   /**

@@ -8,11 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
+import dev.revenant.journal.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JournalSchemaTest {
   @TempDir Path dir;
@@ -61,5 +66,108 @@ class JournalSchemaTest {
         .anySatisfy(sql -> assertThat(sql).contains("\"event_journal\""))
         .anySatisfy(sql -> assertThat(sql).contains("\"snapshot\""))
         .allSatisfy(sql -> assertThat(sql).doesNotEndWith(";"));
+  }
+
+  /**
+   * A schema of its own on each backend: a temp H2 file, a PostgreSQL schema, a MariaDB
+   * database, each dropped and created again.
+   */
+  private JournalSettings isolated(String backend) throws Exception {
+    Backends.requireAvailable(backend);
+    String name = "revenant_schema_test";
+    switch (backend) {
+      case "postgres" -> {
+        try (Connection c = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+            Statement st = c.createStatement()) {
+          st.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+          st.execute("CREATE SCHEMA " + name);
+        }
+        return new JournalSettings(backend,
+            "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + name, "postgres", "", true);
+      }
+      case "mariadb" -> {
+        try (Connection c = DriverManager.getConnection(
+                "jdbc:mariadb://127.0.0.1:3306/test", "root", "");
+            Statement st = c.createStatement()) {
+          st.execute("DROP DATABASE IF EXISTS " + name);
+          st.execute("CREATE DATABASE " + name);
+        }
+        return new JournalSettings(
+            backend, "jdbc:mariadb://127.0.0.1:3306/" + name, "root", "", true);
+      }
+      default -> {
+        return settings(dir.resolve("data"));
+      }
+    }
+  }
+
+  /** The event_tag table as akka-persistence-jdbc's DDL (and Revenant's before) made it. */
+  private static String tagTableWithForeignKey(String backend) {
+    return switch (backend) {
+      case "postgres" -> "CREATE TABLE event_tag(event_id BIGINT, tag VARCHAR(256),"
+          + " PRIMARY KEY(event_id, tag), CONSTRAINT fk_event_journal FOREIGN KEY(event_id)"
+          + " REFERENCES event_journal(ordering) ON DELETE CASCADE)";
+      case "mariadb" -> "CREATE TABLE event_tag (event_id BIGINT UNSIGNED NOT NULL,"
+          + " tag VARCHAR(255) NOT NULL, PRIMARY KEY(event_id, tag), FOREIGN KEY (event_id)"
+          + " REFERENCES event_journal(ordering) ON DELETE CASCADE)";
+      default -> "CREATE TABLE \"event_tag\" (\"event_id\" BIGINT NOT NULL, \"tag\" VARCHAR"
+          + " NOT NULL, PRIMARY KEY(\"event_id\", \"tag\"), CONSTRAINT fk_event_journal"
+          + " FOREIGN KEY(\"event_id\") REFERENCES \"event_journal\"(\"ordering\")"
+          + " ON DELETE CASCADE)";
+    };
+  }
+
+  private static String q(String backend, String identifier) {
+    return backend.equals("mariadb") ? identifier : "\"" + identifier + "\"";
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2-file", "postgres", "mariadb"})
+  void aNewSchemaHasNoForeignKeyFromTheTagTable(String backend) throws Exception {
+    JournalSettings s = isolated(backend);
+    JournalSchema.ensure(s);
+    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password())) {
+      assertThat(JournalSchema.missingTables(c)).isEmpty();
+      assertThat(JournalSchema.tagForeignKeys(c)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2-file", "postgres", "mariadb"})
+  void anEarlierSchemaLosesTheTagForeignKeyAndKeepsEveryRow(String backend) throws Exception {
+    JournalSettings s = isolated(backend);
+    JournalSchema.ensure(s);
+    String journal = q(backend, "event_journal");
+    String tags = q(backend, "event_tag");
+    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+        Statement st = c.createStatement()) {
+      st.execute("DROP TABLE " + tags);
+      st.execute(tagTableWithForeignKey(backend));
+      assertThat(JournalSchema.tagForeignKeys(c)).hasSize(1);
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + journal + " ("
+          + String.join(", ", List.of(q(backend, "persistence_id"),
+              q(backend, "sequence_number"), q(backend, "writer"), q(backend, "write_timestamp"),
+              q(backend, "adapter_manifest"), q(backend, "event_payload"),
+              q(backend, "event_ser_id"), q(backend, "event_ser_manifest")))
+          + ") VALUES ('p|1', 1, 'w', 0, '', ?, 1, 'm')")) {
+        insert.setBytes(1, new byte[] {1});
+        insert.executeUpdate();
+      }
+      st.execute("INSERT INTO " + tags + " SELECT " + q(backend, "ordering") + ", 't' FROM "
+          + journal);
+    }
+    JournalSchema.ensure(s);
+    JournalSchema.ensure(s); // nothing left to drop: a second start changes nothing
+    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+        Statement st = c.createStatement()) {
+      assertThat(JournalSchema.tagForeignKeys(c)).isEmpty();
+      for (String table : List.of(journal, tags)) {
+        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+          rs.next();
+          assertThat(rs.getLong(1)).as(table).isEqualTo(1);
+        }
+      }
+    }
   }
 }
