@@ -49,7 +49,7 @@ import slick.jdbc.SimpleJdbcAction;
  * <p>A replay page is the plugin's query ({@code WHERE persistence_id = ? AND deleted = false AND
  * sequence_number BETWEEN ? AND ? LIMIT n}, the same rows in the same order, decoded by the
  * plugin's own {@code AkkaSerialization.fromRow}) with two differences. It is ordered by {@code
- * (persistence_id, sequence_number)}, the primary key's own order: H2 reads and sorts every
+ * (persistence_id, sequence_number)}, the order of that key's index: H2 reads and sorts every
  * remaining row of the entity for each page when ordered by the sequence number alone, so a long
  * log replayed in quadratic time. And it is read into one list on one pooled connection instead
  * of through a Slick stream per page: replaying 100,000 messages in pages of 2000 went from 87k
@@ -121,8 +121,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
     this.serialization = serialization;
     this.decodeContext = ec;
     this.decodeParallelism = decodeParallelism(mat.system().settings().config());
-    // Ordered by the primary key's own order (the same rows, as the entity is fixed): H2 only
-    // then reads a page straight from the index and stops after LIMIT rows.
+    // Ordered as the (persistence_id, sequence_number) key's index (the same rows, as the entity
+    // is fixed): H2 only then reads a page straight from the index and stops after LIMIT rows.
     EventJournalTableColumnNames c = columns;
     this.pageSql = "SELECT " + String.join(", ", q(c.ordering()), q(c.deleted()), pid, seq,
             q(c.writer()), q(c.writeTimestamp()), q(c.adapterManifest()), q(c.eventPayload()),
