@@ -60,8 +60,9 @@ import slick.jdbc.SimpleJdbcAction;
  * row (kept so the highest sequence number survives). The end state needs only the highest row
  * up to {@code n} marked and the rows below it deleted: that is what this does, in one
  * transaction. On H2 it doubled the throughput of an entity checkpointing every 1,000 messages.
- * The tag rows of the deleted entries are deleted in the same transaction, by a range probe that
- * costs next to nothing when they have none (Revenant never tags): Revenant's schema has no
+ * The tag rows of the deleted entries are deleted in the same transaction (nothing to do while
+ * the tag table is empty, as Revenant never tags; otherwise a range probe that costs next to
+ * nothing when the deleted entries have no tags): Revenant's schema has no
  * cascading foreign key from the tag table, whose per-row trigger made deleting 1,000 entries
  * 4.5 times slower on PostgreSQL (3.7 instead of 0.8 ms).
  */
@@ -72,6 +73,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
   /** The journal's column names, unquoted. */
   protected final EventJournalTableColumnNames columns;
   private final String highestUpToSql;
+  private final String entryExistsSql;
+  private final String anyTagSql;
   private final String markSql;
   private final String deleteBelowSql;
   private final String orderingRangeBelowSql;
@@ -111,6 +114,9 @@ public class RevenantJournalDao extends DefaultJournalDao {
         ? q(tags.schemaName().get()) + "." + q(tags.tableName())
         : q(tags.tableName());
     String eventId = q(tags.columnNames().eventId());
+    this.entryExistsSql = "SELECT " + seq + " FROM " + table + " WHERE " + pid + " = ? AND "
+        + seq + " = ?";
+    this.anyTagSql = "SELECT " + eventId + " FROM " + tagTable + " LIMIT 1";
     this.orderingRangeBelowSql = "SELECT MIN(" + q(columns.ordering()) + "), MAX("
         + q(columns.ordering()) + ") FROM " + table + " WHERE " + pid + " = ? AND " + seq + " < ?";
     this.anyTagInRangeSql = "SELECT " + eventId + " FROM " + tagTable + " WHERE " + eventId
@@ -225,15 +231,11 @@ public class RevenantJournalDao extends DefaultJournalDao {
     return runInTransaction(() -> "deleting the journal of [" + persistenceId + "] up to "
         + maxSequenceNr, ctx -> {
         Connection c = ctx.connection();
-        long highest = 0;
-        try (PreparedStatement st = c.prepareStatement(highestUpToSql)) {
-          st.setString(1, persistenceId);
-          st.setLong(2, maxSequenceNr);
-          try (ResultSet rs = st.executeQuery()) {
-            if (rs.next()) {
-              highest = rs.getLong(1);
-            }
-          }
+        // A checkpoint deletes up to an entry that exists: one index lookup. Otherwise the
+        // highest below (H2 reads every row of the entity up to it for that).
+        long highest = firstLong(c, entryExistsSql, persistenceId, maxSequenceNr);
+        if (highest <= 0) {
+          highest = firstLong(c, highestUpToSql, persistenceId, maxSequenceNr);
         }
         if (highest > 0) {
           deleteTagsBelow(c, persistenceId, highest);
@@ -252,13 +254,32 @@ public class RevenantJournalDao extends DefaultJournalDao {
       });
   }
 
+  /** The first column of the first row of {@code sql} bound to (pid, n), or 0 if none. */
+  private static long firstLong(Connection c, String sql, String persistenceId, long n)
+      throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      st.setString(1, persistenceId);
+      st.setLong(2, n);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
   /**
-   * Deletes the tag rows of the entries of {@code persistenceId} below {@code below}: their
-   * orderings lie in one range, and only if the tag table has a row in it (an index probe) are
-   * the rows in it that belong to those entries deleted.
+   * Deletes the tag rows of the entries of {@code persistenceId} below {@code below}. Nothing
+   * to do if the tag table is empty (Revenant never tags). Otherwise their orderings lie in one
+   * range, and only if the tag table has a row in it (an index probe) are the rows in it that
+   * belong to those entries deleted.
    */
   private void deleteTagsBelow(Connection c, String persistenceId, long below)
       throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(anyTagSql);
+        ResultSet rs = st.executeQuery()) {
+      if (!rs.next()) {
+        return;
+      }
+    }
     long min;
     long max;
     try (PreparedStatement st = c.prepareStatement(orderingRangeBelowSql)) {
