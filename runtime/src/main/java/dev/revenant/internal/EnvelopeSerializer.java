@@ -38,6 +38,7 @@ public final class EnvelopeSerializer extends SerializerWithStringManifest {
 
   private final ExtendedActorSystem system;
   private volatile Serialization serialization;
+  private volatile NestedMessageReader reader;
 
   public EnvelopeSerializer(ExtendedActorSystem system) {
     this.system = system;
@@ -65,6 +66,15 @@ public final class EnvelopeSerializer extends SerializerWithStringManifest {
       serialization = s;
     }
     return s;
+  }
+
+  private NestedMessageReader reader() {
+    NestedMessageReader r = reader;
+    if (r == null) {
+      r = new NestedMessageReader(system, serialization());
+      reader = r;
+    }
+    return r;
   }
 
   @Override
@@ -132,7 +142,9 @@ public final class EnvelopeSerializer extends SerializerWithStringManifest {
         deliverySeq = b.getLong();
       }
       int messageSerializer = b.getInt();
-      String messageManifest = string(b);
+      int manifestLength = length(b);
+      int manifestFrom = b.position();
+      b.position(manifestFrom + manifestLength);
       byte[] payload = new byte[length(b)];
       b.get(payload);
       if (b.hasRemaining()) {
@@ -140,16 +152,9 @@ public final class EnvelopeSerializer extends SerializerWithStringManifest {
             + b.remaining() + " bytes after its message: corrupt, or not an envelope of version "
             + VERSION);
       }
-      scala.util.Try<Object> message =
-          serialization().deserialize(payload, messageSerializer, messageManifest);
-      if (message.isFailure()) {
-        NotSerializableException e = new NotSerializableException("[REV-E014] The message in a"
-            + " logged envelope cannot be read by serializer [" + messageSerializer
-            + "] with manifest [" + messageManifest + "]: " + message.failed().get());
-        e.initCause(message.failed().get());
-        throw e;
-      }
-      return new MessageEnvelope(message.get(), receivedAt, seed, writer, timerKey, from,
+      Object message =
+          reader().read(payload, messageSerializer, bytes, manifestFrom, manifestLength);
+      return new MessageEnvelope(message, receivedAt, seed, writer, timerKey, from,
           deliverySeq, (flags & REJECTED) != 0);
     } catch (BufferUnderflowException e) {
       throw new NotSerializableException("[REV-E014] Logged message envelope is truncated ("

@@ -9,13 +9,23 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
+import akka.serialization.Serializers;
+import akka.serialization.jackson.JacksonMigration;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.revenant.JournalSerializable;
 import dev.revenant.RevenantConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.NotSerializableException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,12 +39,33 @@ class EnvelopeSerializerTest {
   /** Not bound to any serializer (Java serialization is off). */
   record Unbound(String text) {}
 
+  /** Has a migration: entries of version 1 lack {@code length}. */
+  record Versioned(String text, int length) implements JournalSerializable {}
+
+  /** Version 2 of {@link Versioned}: fills in {@code length} for entries of version 1. */
+  public static final class VersionedMigration extends JacksonMigration {
+    @Override
+    public int currentVersion() {
+      return 2;
+    }
+
+    @Override
+    public JsonNode transform(int fromVersion, JsonNode json) {
+      if (fromVersion < 2) {
+        ((ObjectNode) json).put("length", json.get("text").asText().length());
+      }
+      return json;
+    }
+  }
+
   private static ActorTestKit kit;
   private static Serialization ser;
 
   @BeforeAll
   static void start() {
-    kit = ActorTestKit.create("envelope-serializer", RevenantConfig.load(Map.of()));
+    kit = ActorTestKit.create("envelope-serializer", RevenantConfig.load(Map.of(
+        "akka.serialization.jackson.migrations.\"" + Versioned.class.getName() + "\"",
+        VersionedMigration.class.getName())));
     ser = SerializationExtension.get(Adapter.toClassic(kit.system()));
   }
 
@@ -54,6 +85,19 @@ class EnvelopeSerializerTest {
       throw t.failed().get();
     }
     return t.get();
+  }
+
+  /** An envelope of the current layout around any message bytes. */
+  private static byte[] envelopeAround(int serializerId, String manifest, byte[] payload) {
+    byte[] m = manifest.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(2 + 3 * 8 + 4 + 4 + m.length + 4 + payload.length);
+    b.put((byte) 1).put((byte) 0).putLong(1L).putLong(2L).putLong(3L);
+    b.putInt(serializerId).putInt(m.length).put(m).putInt(payload.length).put(payload);
+    return b.array();
+  }
+
+  private static Object messageOf(byte[] envelope) throws Throwable {
+    return ((MessageEnvelope) read(envelope)).message();
   }
 
   @Test
@@ -82,6 +126,78 @@ class EnvelopeSerializerTest {
     assertThat(back.replyTo()).isEqualTo(probe.ref());
     back.replyTo().tell("reached");
     probe.expectMessage(Duration.ofSeconds(5), "reached");
+  }
+
+  /**
+   * After the first entry of a class, entries are read by its Jackson mapper directly: values,
+   * reply addresses and the switch between classes must come out as through Akka.
+   */
+  @Test
+  void manyEntriesOfSeveralClassesReadBackEqualWithWorkingReplyAddresses() throws Throwable {
+    List<TestProbe<String>> probes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      probes.add(kit.createTestProbe());
+    }
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < probes.size(); i++) {
+        Ping ping = new Ping("p" + round + i, round * 10L + i);
+        assertThat(messageOf(write(new MessageEnvelope(ping, 1L, 2L, 3L, null)))).isEqualTo(ping);
+        Ask ask = new Ask("a" + i, probes.get(i).ref());
+        Ask back = (Ask) messageOf(write(new MessageEnvelope(ask, 1L, 2L, 3L, null)));
+        assertThat(back).isEqualTo(ask);
+        back.replyTo().tell("reached " + round);
+        probes.get(i).expectMessage(Duration.ofSeconds(5), "reached " + round);
+      }
+    }
+  }
+
+  /**
+   * The serializer's own entry point, called without Akka's transport information (which
+   * resolving an actor reference needs), still reads every entry.
+   */
+  @Test
+  void entriesReadOutsideAkkasSerializationStillResolveReplyAddresses() throws Throwable {
+    TestProbe<String> probe = kit.createTestProbe();
+    EnvelopeSerializer direct = (EnvelopeSerializer) ser.serializerByIdentity()
+        .get(EnvelopeSerializer.IDENTIFIER).get();
+    byte[] bytes = write(new MessageEnvelope(new Ask("a", probe.ref()), 1L, 2L, 3L, null));
+    for (int i = 0; i < 3; i++) {
+      MessageEnvelope e =
+          (MessageEnvelope) direct.fromBinary(bytes, EnvelopeSerializer.ENVELOPE_MANIFEST);
+      assertThat(((Ask) e.message()).replyTo()).isEqualTo(probe.ref());
+    }
+  }
+
+  /** A configured migration runs on every entry of an earlier version, not only the first. */
+  @Test
+  void aMigrationIsAppliedToEveryEntryOfAnEarlierVersion() throws Throwable {
+    byte[] current = ser.serialize(new Versioned("abc", 7)).get();
+    assertThat(Serializers.manifestFor(ser.findSerializerFor(new Versioned("x", 1)),
+        new Versioned("x", 1))).isEqualTo(Versioned.class.getName() + "#2");
+    // Version 1 wrote no length: its bytes are those of length 0 under the bare class name.
+    byte[] v1 = envelopeAround(33, Versioned.class.getName(),
+        ser.serialize(new Versioned("abcd", 0)).get());
+    for (int i = 0; i < 3; i++) {
+      assertThat(messageOf(v1)).isEqualTo(new Versioned("abcd", 4));
+      assertThat(messageOf(envelopeAround(33, Versioned.class.getName() + "#2", current)))
+          .isEqualTo(new Versioned("abc", 7));
+    }
+  }
+
+  /** Akka reads gzip-compressed Jackson bytes whatever the configuration; so must the journal. */
+  @Test
+  void aCompressedMessageIsReadLikeAnyOther() throws Throwable {
+    Ping ping = new Ping("zipped", 3);
+    byte[] plain = ser.serialize(ping).get();
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+      gz.write(plain);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(messageOf(envelopeAround(33, Ping.class.getName(), plain))).isEqualTo(ping);
+      assertThat(messageOf(envelopeAround(33, Ping.class.getName(), zipped.toByteArray())))
+          .isEqualTo(ping);
+    }
   }
 
   @Test
@@ -143,8 +259,10 @@ class EnvelopeSerializerTest {
   }
 
   @Test
-  void aMessageItsSerializerCannotReadIsNamedWithThatSerializer() {
+  void aMessageItsSerializerCannotReadIsNamedWithThatSerializer() throws Throwable {
     byte[] good = write(new MessageEnvelope(new Ping("abc", 5), 1L, 2L, 3L, null));
+    // Read a good entry of the class first, so that the broken one is not the first of it.
+    assertThat(messageOf(good)).isEqualTo(new Ping("abc", 5));
     // The message's bytes are the last ones: break them.
     byte[] broken = good.clone();
     for (int i = broken.length - 6; i < broken.length; i++) {
