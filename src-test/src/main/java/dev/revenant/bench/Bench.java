@@ -6,6 +6,7 @@ import akka.serialization.Serialization;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import dev.revenant.RecoveryReport;
+import dev.revenant.internal.MessageEnvelope;
 import dev.revenant.bench.Model.Ack;
 import dev.revenant.bench.Model.Add;
 import dev.revenant.bench.Model.Added;
@@ -427,6 +428,12 @@ public final class Bench {
         "raw SELECT + decode of each payload by Akka serialization (diagnostic)", "rows/s");
     Results.Series rawPaged = results.series(b.name(), w,
         "raw SELECT paged as the journal replays (diagnostic)", "rows/s");
+    Results.Series decodeEnvelope = results.series(b.name(), w,
+        "decode of the logged entries in memory by Revenant's envelope serializer (diagnostic)",
+        "entries/s");
+    Results.Series decodeAkka = results.series(b.name(), w,
+        "decode of their messages alone in memory by Akka's Jackson serializer (diagnostic)",
+        "msgs/s");
     Results.Series revFullMs = results.series(b.name(), w, "Revenant recovery time, no snapshot", "ms");
     Results.Series revSnap = results.series(b.name(), w,
         "Revenant recovery, snapshot near the end", "ms");
@@ -439,6 +446,8 @@ public final class Bench {
     results.ratio(revFull, rawFull, "Revenant ÷ raw SELECT, no snapshot", "≥ 0.6×", 0.6);
     results.ratio(revFull, rawDecode, "Revenant ÷ raw SELECT + decode (diagnostic)", "", 0);
     results.ratio(revFull, rawPaged, "Revenant ÷ raw SELECT paged as the journal (diagnostic)", "", 0);
+    results.ratio(decodeEnvelope, decodeAkka,
+        "envelope decode ÷ Akka's decode of the message alone, in memory (diagnostic)", "", 0);
 
     try (BenchSystem s = BenchSystem.start(b, scratch, Map.of())) {
       Subjects.Kind full = Subjects.revenantNoSnapshot();
@@ -486,6 +495,20 @@ public final class Bench {
             + String.join(", ", tried) + ")");
       }
       final int fetchSize = fetch;
+      // The logged entries in memory, and their messages as Akka's Jackson serializer writes
+      // them: decoding both in the same repetition isolates decoding from the database.
+      List<RawJdbc.Stored> entries;
+      try (Connection c = s.connect()) {
+        entries = jdbc.stored(c, fullPid);
+      }
+      List<RawJdbc.Stored> messages = new ArrayList<>(entries.size());
+      for (RawJdbc.Stored e : entries) {
+        Object message = ((MessageEnvelope) ser.deserialize(e.bytes(), e.serializerId(),
+            e.manifest()).get()).message();
+        Serializer ms = ser.findSerializerFor(message);
+        messages.add(new RawJdbc.Stored(ser.serialize(message).get(), ms.identifier(),
+            Serializers.manifestFor(ms, message)));
+      }
       final int replayPage = s.config.getInt(s.journalPluginId() + ".replayBatchSize");
       // More warm-up than one repetition: replay code paths take a few rounds to compile.
       for (int i = 0; i < 2; i++) {
@@ -521,6 +544,8 @@ public final class Bench {
               return perSecond(n, read.nanos());
             }
           },
+          () -> perSecond(n, decodeAll(ser, entries)),
+          () -> perSecond(n, decodeAll(ser, messages)),
           () -> {
             RecoveryReport rep = recover(s, snap, "big");
             replayedSnap[0] = rep.messagesReplayed();
@@ -539,10 +564,12 @@ public final class Bench {
           });
       List<String> names = List.of("W3 Revenant recovery (no snapshot)", "W3 raw SELECT",
           "W3 raw SELECT + decode", "W3 raw SELECT paged as the journal",
+          "W3 decode of the entries in memory", "W3 Akka's decode of the messages in memory",
           "W3 Revenant recovery (snapshot)", "W3 raw snapshot + rows");
       for (int r = 0; r <= sizes.reps(); r++) {
         rep(s, r, sizes.reps(), names,
-            List.of(revFull, rawFull, rawDecode, rawPaged, revSnap, rawSnap), measures);
+            List.of(revFull, rawFull, rawDecode, rawPaged, decodeEnvelope, decodeAkka, revSnap,
+                rawSnap), measures);
       }
       revSnapInside.values.addAll(inside.subList(inside.size() - sizes.reps(), inside.size()));
       for (double rate : revFull.values) {
@@ -554,6 +581,20 @@ public final class Bench {
   }
 
   private long lastSpawnNanos;
+
+  /** Nanoseconds to deserialize every stored payload, on this thread. */
+  private static long decodeAll(Serialization ser, List<RawJdbc.Stored> stored) {
+    long start = System.nanoTime();
+    int check = 0;
+    for (RawJdbc.Stored e : stored) {
+      check += ser.deserialize(e.bytes(), e.serializerId(), e.manifest()).get().hashCode() & 1;
+    }
+    long nanos = System.nanoTime() - start;
+    if (check == -1) {
+      System.err.print(""); // keep the results from being optimized away
+    }
+    return nanos;
+  }
 
   /** Spawns a fresh incarnation of an entity, waits for its recovery, stops it. */
   private RecoveryReport recover(BenchSystem s, Subjects.Kind kind, String id) throws Exception {

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -116,6 +117,27 @@ final class RawJdbc {
 
   /** What a SELECT read: rows and elapsed nanoseconds. */
   record Read(long rows, long nanos) {}
+
+  /** A stored payload with its serializer id and manifest. */
+  record Stored(byte[] bytes, int serializerId, String manifest) {}
+
+  /** The payloads of the live rows of {@code persistenceId}, in sequence order. */
+  List<Stored> stored(Connection c, String persistenceId) throws SQLException {
+    String sql = "SELECT " + b.q("event_payload") + ", " + b.q("event_ser_id") + ", "
+        + b.q("event_ser_manifest") + " FROM " + b.q("event_journal") + " WHERE "
+        + b.q("persistence_id") + " = ? AND " + b.q("deleted") + " = false ORDER BY "
+        + b.q("sequence_number");
+    List<Stored> out = new ArrayList<>();
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      st.setString(1, persistenceId);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Stored(rs.getBytes(1), rs.getInt(2), rs.getString(3)));
+        }
+      }
+    }
+    return out;
+  }
 
   /**
    * Reads every column of the live rows of {@code persistenceId} from {@code fromSeq} on, in
