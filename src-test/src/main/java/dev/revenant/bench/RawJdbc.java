@@ -115,6 +115,11 @@ final class RawJdbc {
         + ", " + b.q("meta_ser_manifest") + " FROM " + b.q("event_journal");
   }
 
+  /** {@code WHERE} one entity's rows that are not deleted; its parameter is the persistence id. */
+  private String liveRowsOf() {
+    return " WHERE " + b.q("persistence_id") + " = ? AND " + b.q("deleted") + " = false";
+  }
+
   /** What a SELECT read: rows and elapsed nanoseconds. */
   record Read(long rows, long nanos) {}
 
@@ -124,8 +129,7 @@ final class RawJdbc {
   /** The payloads of the live rows of {@code persistenceId}, in sequence order. */
   List<Stored> stored(Connection c, String persistenceId) throws SQLException {
     String sql = "SELECT " + b.q("event_payload") + ", " + b.q("event_ser_id") + ", "
-        + b.q("event_ser_manifest") + " FROM " + b.q("event_journal") + " WHERE "
-        + b.q("persistence_id") + " = ? AND " + b.q("deleted") + " = false ORDER BY "
+        + b.q("event_ser_manifest") + " FROM " + b.q("event_journal") + liveRowsOf() + " ORDER BY "
         + b.q("sequence_number");
     List<Stored> out = new ArrayList<>();
     try (PreparedStatement st = c.prepareStatement(sql)) {
@@ -145,8 +149,7 @@ final class RawJdbc {
    */
   Read select(Connection c, String persistenceId, long fromSeq, int fetchSize,
       Serialization decodeWith) throws SQLException {
-    String sql = selectColumns() + " WHERE "
-        + b.q("persistence_id") + " = ? AND " + b.q("deleted") + " = false AND "
+    String sql = selectColumns() + liveRowsOf() + " AND "
         + b.q("sequence_number") + " >= ? ORDER BY " + b.q("sequence_number");
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
@@ -194,8 +197,7 @@ final class RawJdbc {
    * separates the cost of the journal's query shape on this database from the cost above it.
    */
   Read selectPaged(Connection c, String persistenceId, long fromSeq, int page) throws SQLException {
-    String sql = selectColumns() + " WHERE "
-        + b.q("persistence_id") + " = ? AND " + b.q("deleted") + " = false AND "
+    String sql = selectColumns() + liveRowsOf() + " AND "
         + b.q("sequence_number") + " >= ? AND " + b.q("sequence_number") + " <= ? ORDER BY "
         + b.replayOrder() + " LIMIT ?";
     long start = System.nanoTime();
