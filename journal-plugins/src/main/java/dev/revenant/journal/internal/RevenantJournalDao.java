@@ -24,13 +24,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import scala.Option;
 import scala.Tuple2;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.concurrent.Future$;
 import scala.concurrent.duration.FiniteDuration;
-import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 import scala.util.Try;
 import slick.dbio.DBIOAction;
@@ -330,14 +330,12 @@ public class RevenantJournalDao extends DefaultJournalDao {
           persistenceId, fromSequenceNr, toSequenceNr, batchSize, refreshInterval);
     }
     long limit = correctMaxForH2Driver(batchSize);
-    // Scala futures all the way: a callback on a converted CompletionStage would run on the
-    // common fork-join pool (PITFALLS: thread starvation on two cores).
     return akka.stream.javadsl.Source.unfoldAsync(Math.max(1, fromSequenceNr), (Long from) -> {
           if (from < 0 || from > toSequenceNr) { // -1: the previous page was the last
             return CompletableFuture.completedFuture(
                 Optional.<Pair<Long, List<JournalAkkaSerializationRow>>>empty());
           }
-          return FutureConverters.asJava(run(ctx -> {
+          return stage(run(ctx -> {
             List<JournalAkkaSerializationRow> page =
                 readRows(ctx.connection(), persistenceId, from, toSequenceNr, limit);
             if (page.isEmpty()) {
@@ -351,7 +349,7 @@ public class RevenantJournalDao extends DefaultJournalDao {
         })
         .buffer(1, OverflowStrategy.backpressure())
         .mapConcat(RevenantJournalDao::chunks)
-        .mapAsync(decodeParallelism, chunk -> FutureConverters.asJava(
+        .mapAsync(decodeParallelism, chunk -> stage(
             Future$.MODULE$.apply(() -> decode(chunk), decodeContext)))
         .mapConcat(decoded -> decoded)
         .asScala();
@@ -364,9 +362,26 @@ public class RevenantJournalDao extends DefaultJournalDao {
     long limit = correctMaxForH2Driver(max);
     Future<List<Try<Tuple2<PersistentRepr, Object>>>> rows = run(ctx -> decode(
         readRows(ctx.connection(), persistenceId, fromSequenceNr, toSequenceNr, limit)));
-    return akka.stream.javadsl.Source.completionStage(FutureConverters.asJava(rows))
+    return akka.stream.javadsl.Source.completionStage(stage(rows))
         .mapConcat(page -> page)
         .asScala();
+  }
+
+  /**
+   * {@code f} as a plain {@link CompletableFuture}, completed on the thread that completes {@code
+   * f}. Not {@code FutureConverters.asJava}: its future runs every callback added without an
+   * executor ({@code handle}, {@code whenComplete}: what Akka's Java DSL adds) as the {@code
+   * *Async} variant on the common pool, which on a two-core machine starts a new thread for each
+   * (PITFALLS). A replay of 100,000 messages started ~110 threads that way, one per page and one
+   * per decoded chunk.
+   */
+  static <T> CompletionStage<T> stage(Future<T> f) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    f.onComplete(result -> result.isSuccess()
+            ? out.complete(result.get())
+            : out.completeExceptionally(result.failed().get()),
+        scala.concurrent.ExecutionContext.parasitic$.MODULE$);
+    return out;
   }
 
   private static List<List<JournalAkkaSerializationRow>> chunks(
