@@ -390,6 +390,30 @@ class JournalContractTest {
         .containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
   }
 
+  /**
+   * A replay hands its pages and decoded chunks on without a thread per step. Scala's
+   * converted futures run every callback that Akka's Java DSL adds on the common pool, which on
+   * a two-core machine starts a new thread per callback: one per page and one per chunk before
+   * (PITFALLS). Here 60 pages of 4, in chunks of 2: at least 90 threads that way.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void aReplayStartsNoThreadPerPage(String backend) throws Exception {
+    start(backend);
+    TestKit probe = new TestKit(system);
+    String pid = pid();
+    write(probe, atomic(pid, 1, REPLAY_PAGE * 60));
+    List<Long> all = LongStream.rangeClosed(1, REPLAY_PAGE * 60).boxed().toList();
+    // Once first, so that the pools' threads exist.
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).isEqualTo(all);
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getTotalStartedThreadCount();
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).isEqualTo(all);
+    assertThat(threads.getTotalStartedThreadCount() - before)
+        .as("threads started during a replay of 60 pages").isLessThan(10);
+  }
+
   /** Not bound to any serializer, and Java serialization is off. */
   record Unserializable(Thread thread) {}
 

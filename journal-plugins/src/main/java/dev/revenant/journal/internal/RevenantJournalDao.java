@@ -1,8 +1,6 @@
 package dev.revenant.journal.internal;
 
 import akka.NotUsed;
-import akka.actor.Scheduler;
-import akka.japi.Pair;
 import akka.persistence.PersistentRepr;
 import akka.persistence.jdbc.AkkaSerialization$;
 import akka.persistence.jdbc.config.EventJournalTableColumnNames;
@@ -13,7 +11,6 @@ import akka.persistence.jdbc.journal.dao.DefaultJournalDao;
 import akka.persistence.jdbc.journal.dao.JournalTables.JournalAkkaSerializationRow;
 import akka.serialization.Serialization;
 import akka.stream.Materializer;
-import akka.stream.OverflowStrategy;
 import akka.stream.scaladsl.Source;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +19,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import scala.Option;
@@ -30,7 +26,6 @@ import scala.Tuple2;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.concurrent.Future$;
-import scala.concurrent.duration.FiniteDuration;
 import scala.runtime.BoxedUnit;
 import scala.util.Try;
 import slick.dbio.DBIOAction;
@@ -83,7 +78,7 @@ public class RevenantJournalDao extends DefaultJournalDao {
   private final Serialization serialization;
   private final String pageSql;
   private final String insertSql;
-  private final ExecutionContext decodeContext;
+  private final java.util.concurrent.Executor decodeExecutor;
   private final int decodeParallelism;
   /** Rows decoded per task during a replay: small enough that the entity starts early. */
   private static final int DECODE_CHUNK = 1000;
@@ -125,7 +120,7 @@ public class RevenantJournalDao extends DefaultJournalDao {
         + eventId + " <= ? AND " + eventId + " IN (SELECT " + q(columns.ordering()) + " FROM "
         + table + " WHERE " + pid + " = ? AND " + seq + " < ?)";
     this.serialization = serialization;
-    this.decodeContext = ec;
+    this.decodeExecutor = ec instanceof java.util.concurrent.Executor e ? e : ec::execute;
     this.decodeParallelism = decodeParallelism(mat.system().settings().config());
     // Ordered as the (persistence_id, sequence_number) key's index (the same rows, as the entity
     // is fixed): H2 only then reads a page straight from the index and stops after LIMIT rows.
@@ -313,46 +308,136 @@ public class RevenantJournalDao extends DefaultJournalDao {
   }
 
   /**
-   * A replay: pages of {@code batchSize} rows, as the plugin reads them, but the next page is
-   * read while the entity still replays the current one (the plugin reads it only after), and
-   * the rows are decoded in chunks of {@value #DECODE_CHUNK} on up to {@code
-   * revenant.journal.replay-decode-parallelism} threads of the journal's dispatcher, in order.
-   * Decoding each envelope took about 70 % of the reading thread's time, so one thread could
-   * not keep the entity busy. At most two pages are held. Live queries (with a refresh
-   * interval) are the plugin's.
+   * A whole replay, for {@link RevenantJdbcJournal}: every live entry of {@code persistenceId}
+   * from {@code fromSequenceNr} to {@code toSequenceNr}, at most {@code max}, passed to {@code
+   * callback} in order, one at a time. Rows are read in pages of {@code batchSize} as the plugin
+   * reads them ({@link #readRows}), the next page while the current one is decoded and delivered,
+   * and decoded in chunks on up to {@code revenant.journal.replay-decode-parallelism} threads of
+   * the journal's dispatcher. At most two pages are held.
+   *
+   * <p>The plugin replays through an Akka stream ({@code messagesWithBatch}, then {@code
+   * mapAsync(1)} and {@code runForeach}): every entry passed through several stream stages, and
+   * the stream's actor, on the two cores the decoding and the recovering entity also need. The
+   * result is the same: the entries in order, and on the first row that cannot be read or the
+   * first failed query, no further entry and a future failed with that exception.
    */
-  @Override
-  public Source<Try<Tuple2<PersistentRepr, Object>>, NotUsed> messagesWithBatch(
-      String persistenceId, long fromSequenceNr, long toSequenceNr, int batchSize,
-      Option<Tuple2<FiniteDuration, Scheduler>> refreshInterval) {
-    if (refreshInterval.isDefined()) {
-      return super.messagesWithBatch(
-          persistenceId, fromSequenceNr, toSequenceNr, batchSize, refreshInterval);
+  public Future<BoxedUnit> replay(String persistenceId, long fromSequenceNr, long toSequenceNr,
+      long max, int batchSize, scala.Function1<PersistentRepr, BoxedUnit> callback) {
+    scala.concurrent.Promise<BoxedUnit> done = scala.concurrent.Promise.apply();
+    if (max <= 0 || fromSequenceNr > toSequenceNr) {
+      return done.success(BoxedUnit.UNIT).future();
     }
-    long limit = correctMaxForH2Driver(batchSize);
-    return akka.stream.javadsl.Source.unfoldAsync(Math.max(1, fromSequenceNr), (Long from) -> {
-          if (from < 0 || from > toSequenceNr) { // -1: the previous page was the last
-            return CompletableFuture.completedFuture(
-                Optional.<Pair<Long, List<JournalAkkaSerializationRow>>>empty());
-          }
-          return stage(run(ctx -> {
-            List<JournalAkkaSerializationRow> page =
-                readRows(ctx.connection(), persistenceId, from, toSequenceNr, limit);
-            if (page.isEmpty()) {
-              return Optional.<Pair<Long, List<JournalAkkaSerializationRow>>>empty();
+    new Replay(persistenceId, toSequenceNr, max, correctMaxForH2Driver(batchSize), callback, done)
+        .read(Math.max(1, fromSequenceNr));
+    return done.future();
+  }
+
+  /**
+   * One replay in flight. Its steps run one after another (each is started by the completion of
+   * the one before), on whichever thread completed that: a pool thread of the database or of the
+   * dispatcher. Entries are delivered by a chain of futures, so one at a time and in order.
+   */
+  private final class Replay {
+    private final String persistenceId;
+    private final long to;
+    private final long max;
+    private final long limit;
+    private final scala.Function1<PersistentRepr, BoxedUnit> callback;
+    private final scala.concurrent.Promise<BoxedUnit> done;
+    /** The end of the delivery chain: the number of entries delivered when it completes. */
+    private CompletableFuture<Long> delivered = CompletableFuture.completedFuture(0L);
+    /** Rows read so far (at least the entries delivered): no page is read past {@code max}. */
+    private long rowsRead;
+    private volatile boolean failed;
+
+    Replay(String persistenceId, long to, long max, long limit,
+        scala.Function1<PersistentRepr, BoxedUnit> callback,
+        scala.concurrent.Promise<BoxedUnit> done) {
+      this.persistenceId = persistenceId;
+      this.to = to;
+      this.max = max;
+      this.limit = limit;
+      this.callback = callback;
+      this.done = done;
+    }
+
+    /** Reads the page from {@code from} on, then goes on with it. */
+    void read(long from) {
+      onPage(page(from));
+    }
+
+    private CompletableFuture<List<JournalAkkaSerializationRow>> page(long from) {
+      return stage(run(ctx -> readRows(ctx.connection(), persistenceId, from, to, limit)))
+          .toCompletableFuture();
+    }
+
+    private void onPage(CompletableFuture<List<JournalAkkaSerializationRow>> pageRead) {
+      pageRead.whenComplete((page, error) -> {
+        if (error != null) {
+          fail(error);
+          return;
+        }
+        if (failed) {
+          return;
+        }
+        rowsRead += page.size();
+        long lastSeq = page.isEmpty() ? to : page.get(page.size() - 1).sequenceNumber();
+        // A short page, the last wanted row or enough rows end the reading (as the plugin).
+        CompletableFuture<List<JournalAkkaSerializationRow>> next =
+            page.size() < limit || lastSeq >= to || rowsRead >= max ? null : page(lastSeq + 1);
+        List<List<JournalAkkaSerializationRow>> chunks = chunks(page, limit, decodeParallelism);
+        List<CompletableFuture<List<Try<Tuple2<PersistentRepr, Object>>>>> decoded =
+            new ArrayList<>(chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+          List<JournalAkkaSerializationRow> chunk = chunks.get(i);
+          // At most decodeParallelism chunks are decoded at a time.
+          CompletableFuture<?> after = i < decodeParallelism
+              ? CompletableFuture.completedFuture(null) : decoded.get(i - decodeParallelism);
+          CompletableFuture<List<Try<Tuple2<PersistentRepr, Object>>>> d =
+              after.thenApplyAsync(ignored -> decode(chunk), decodeExecutor);
+          decoded.add(d);
+          delivered = delivered.thenCombine(d, this::deliver);
+        }
+        if (next == null) {
+          delivered.whenComplete((n, e) -> {
+            if (e != null) {
+              fail(e);
+            } else {
+              done.trySuccess(BoxedUnit.UNIT);
             }
-            long lastSeq = page.get(page.size() - 1).sequenceNumber();
-            // A short page or the last wanted row ends the replay (as the plugin does).
-            long next = page.size() < limit || lastSeq >= toSequenceNr ? -1 : lastSeq + 1;
-            return Optional.of(Pair.create(next, page));
-          }));
-        })
-        .buffer(1, OverflowStrategy.backpressure())
-        .mapConcat(RevenantJournalDao::chunks)
-        .mapAsync(decodeParallelism, chunk -> stage(
-            Future$.MODULE$.apply(() -> decode(chunk), decodeContext)))
-        .mapConcat(decoded -> decoded)
-        .asScala();
+          });
+        } else {
+          // The next page is decoded once this one is (its delivery may still go on).
+          CompletableFuture.allOf(decoded.toArray(new CompletableFuture<?>[0]))
+              .whenComplete((ignored, e) -> onPage(next));
+        }
+      });
+    }
+
+    /** Passes the decoded entries on; the first that could not be read fails the replay. */
+    private long deliver(long deliveredBefore, List<Try<Tuple2<PersistentRepr, Object>>> rows) {
+      long n = deliveredBefore;
+      for (Try<Tuple2<PersistentRepr, Object>> row : rows) {
+        if (n >= max || failed) {
+          break;
+        }
+        try {
+          callback.apply(row.get()._1()); // Try.get throws the row's failure
+        } catch (RuntimeException e) {
+          fail(e); // now, so that no further page is read
+          throw e;
+        }
+        n++;
+      }
+      return n;
+    }
+
+    private void fail(Throwable error) {
+      failed = true;
+      Throwable cause = error instanceof java.util.concurrent.CompletionException
+          && error.getCause() != null ? error.getCause() : error;
+      done.tryFailure(cause);
+    }
   }
 
   /** One page of a replay (the plugin's live queries ask for pages of replayBatchSize rows). */
@@ -384,11 +469,16 @@ public class RevenantJournalDao extends DefaultJournalDao {
     return out;
   }
 
-  private static List<List<JournalAkkaSerializationRow>> chunks(
-      List<JournalAkkaSerializationRow> page) {
+  /**
+   * A page in chunks of {@value #DECODE_CHUNK} rows, smaller when a full page would otherwise
+   * give fewer chunks than decoders.
+   */
+  static List<List<JournalAkkaSerializationRow>> chunks(
+      List<JournalAkkaSerializationRow> page, long pageSize, int decoders) {
+    int size = (int) Math.max(1, Math.min(DECODE_CHUNK, pageSize / decoders));
     List<List<JournalAkkaSerializationRow>> out = new ArrayList<>();
-    for (int i = 0; i < page.size(); i += DECODE_CHUNK) {
-      out.add(page.subList(i, Math.min(page.size(), i + DECODE_CHUNK)));
+    for (int i = 0; i < page.size(); i += size) {
+      out.add(page.subList(i, Math.min(page.size(), i + size)));
     }
     return out;
   }
