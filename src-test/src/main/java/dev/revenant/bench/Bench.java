@@ -441,11 +441,17 @@ public final class Bench {
         "raw SELECT of newest snapshot row + rows after it", "ms");
     Results.Series revSnapInside = results.series(b.name(), w,
         "Revenant recovery, snapshot near the end: RecoveryReport.duration (diagnostic)", "ms");
+    Results.Series revCpu = results.series(b.name(), w,
+        "Revenant recovery, no snapshot: this JVM's CPU time per message (diagnostic)", "µs");
+    Results.Series rawCpu = results.series(b.name(), w,
+        "raw SELECT: this JVM's CPU time per row (diagnostic)", "µs");
     revSnap.target = "milliseconds (≤ 100 ms)";
     revSnap.atMost = 100;
     results.ratio(revFull, rawFull, "Revenant ÷ raw SELECT, no snapshot", "≥ 0.6×", 0.6);
     results.ratio(revFull, rawDecode, "Revenant ÷ raw SELECT + decode (diagnostic)", "", 0);
     results.ratio(revFull, rawPaged, "Revenant ÷ raw SELECT paged as the journal (diagnostic)", "", 0);
+    results.ratio(rawCpu, revCpu,
+        "raw SELECT's CPU per row ÷ Revenant's per message, this JVM (diagnostic)", "", 0);
     results.ratio(decodeEnvelope, decodeAkka,
         "envelope decode ÷ Akka's decode of the message alone, in memory (diagnostic)", "", 0);
 
@@ -517,9 +523,13 @@ public final class Bench {
       }
       long[] replayedSnap = {0};
       List<Double> inside = new ArrayList<>();
+      List<Double> revCpuValues = new ArrayList<>();
+      List<Double> rawCpuValues = new ArrayList<>();
       List<Measure> measures = List.of(
           () -> {
+            long cpu = processCpuNanos();
             RecoveryReport rep = recover(s, full, "big");
+            revCpuValues.add((processCpuNanos() - cpu) / 1e3 / n);
             if (rep.messagesReplayed() != n) {
               throw new IllegalStateException("replayed " + rep.messagesReplayed() + " of " + n);
             }
@@ -527,7 +537,10 @@ public final class Bench {
           },
           () -> {
             try (Connection c = s.connect()) {
-              return perSecond(n, jdbc.select(c, fullPid, 1, fetchSize, null).nanos());
+              long cpu = processCpuNanos();
+              double rate = perSecond(n, jdbc.select(c, fullPid, 1, fetchSize, null).nanos());
+              rawCpuValues.add((processCpuNanos() - cpu) / 1e3 / n);
+              return rate;
             }
           },
           () -> {
@@ -572,6 +585,10 @@ public final class Bench {
                 rawSnap), measures);
       }
       revSnapInside.values.addAll(inside.subList(inside.size() - sizes.reps(), inside.size()));
+      revCpu.values.addAll(revCpuValues.subList(revCpuValues.size() - sizes.reps(),
+          revCpuValues.size()));
+      rawCpu.values.addAll(rawCpuValues.subList(rawCpuValues.size() - sizes.reps(),
+          rawCpuValues.size()));
       for (double rate : revFull.values) {
         revFullMs.values.add(n / rate * 1000);
       }
@@ -581,6 +598,15 @@ public final class Bench {
   }
 
   private long lastSpawnNanos;
+
+  /**
+   * CPU time used by this JVM so far, every thread (GC and JIT included; an external database
+   * server's work is not in it). On two noisy cores it moves less than the elapsed time.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
 
   /** Nanoseconds to deserialize every stored payload, on this thread. */
   private static long decodeAll(Serialization ser, List<RawJdbc.Stored> stored) {

@@ -90,6 +90,9 @@ final class Results {
     if (unit.equals("ms")) {
       return String.format(Locale.ROOT, v >= 100 ? "%,.0f ms" : "%.1f ms", v);
     }
+    if (unit.equals("µs")) {
+      return String.format(Locale.ROOT, v >= 100 ? "%,.0f µs" : "%.2f µs", v);
+    }
     return String.format(Locale.ROOT, "%,.0f %s", v, unit);
   }
 
