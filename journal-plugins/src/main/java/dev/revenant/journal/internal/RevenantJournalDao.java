@@ -313,7 +313,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
    * callback} in order, one at a time. Rows are read in pages of {@code batchSize} as the plugin
    * reads them ({@link #readRows}), the next page while the current one is decoded and delivered,
    * and decoded in chunks on up to {@code revenant.journal.replay-decode-parallelism} threads of
-   * the journal's dispatcher. At most two pages are held.
+   * the journal's dispatcher. At most three pages are held: one being read, one being decoded,
+   * and what is left of the one before to be delivered.
    *
    * <p>The plugin replays through an Akka stream ({@code messagesWithBatch}, then {@code
    * mapAsync(1)} and {@code runForeach}): every entry passed through several stream stages, and
