@@ -49,7 +49,12 @@ class JournalContractTest {
   private String backend;
 
   static Stream<String> backends() {
-    return Stream.of("h2-file", "h2-server", "postgres", "mariadb", "in-memory");
+    return Stream.concat(jdbcBackends(), Stream.of("in-memory"));
+  }
+
+  /** The backends with a database behind them. */
+  static Stream<String> jdbcBackends() {
+    return Stream.of("h2-file", "h2-server", "postgres", "mariadb");
   }
 
   private static org.h2.tools.Server h2Server;
@@ -412,6 +417,44 @@ class JournalContractTest {
     assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)).isEqualTo(all);
     assertThat(threads.getTotalStartedThreadCount() - before)
         .as("threads started during a replay of 60 pages").isLessThan(10);
+  }
+
+  /**
+   * A replay whose page query fails (here: a column it reads is renamed for a moment, which the
+   * highest-sequence-number query before it does not read) fails with the database's error,
+   * and replays in full again once the column is back.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdbcBackends")
+  void aFailedPageQueryFailsTheReplayWithTheDatabasesError(String backend) throws Exception {
+    start(backend);
+    TestKit probe = new TestKit(system);
+    String pid = pid();
+    write(probe, atomic(pid, 1, REPLAY_PAGE * 3));
+    String q = backend.equals("mariadb") ? "`" : "\"";
+    String table = "ALTER TABLE " + q + "event_journal" + q;
+    String away = backend.startsWith("h2")
+        ? table + " ALTER COLUMN " + q + "writer" + q + " RENAME TO " + q + "writer_away" + q
+        : table + " RENAME COLUMN " + q + "writer" + q + " TO " + q + "writer_away" + q;
+    String back = backend.startsWith("h2")
+        ? table + " ALTER COLUMN " + q + "writer_away" + q + " RENAME TO " + q + "writer" + q
+        : table + " RENAME COLUMN " + q + "writer_away" + q + " TO " + q + "writer" + q;
+    try (java.sql.Connection c = directConnection();
+        java.sql.Statement st = c.createStatement()) {
+      st.execute(away);
+      try {
+        journal().tell(new JournalProtocol.ReplayMessages(1, Long.MAX_VALUE, Long.MAX_VALUE,
+            pid, probe.getRef()), probe.getRef());
+        JournalProtocol.ReplayMessagesFailure failure =
+            probe.expectMsgClass(T, JournalProtocol.ReplayMessagesFailure.class);
+        assertThat(failure.cause()).hasMessageContaining("a journal query failed")
+            .hasMessageContaining("writer");
+      } finally {
+        st.execute(back);
+      }
+    }
+    assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE))
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, REPLAY_PAGE * 3).boxed().toList());
   }
 
   /** Not bound to any serializer, and Java serialization is off. */
