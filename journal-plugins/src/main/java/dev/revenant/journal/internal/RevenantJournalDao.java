@@ -20,7 +20,6 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import scala.Option;
 import scala.Tuple2;
 import scala.concurrent.ExecutionContext;
@@ -368,8 +367,7 @@ public class RevenantJournalDao extends DefaultJournalDao {
     }
 
     private CompletableFuture<List<JournalAkkaSerializationRow>> page(long from) {
-      return stage(run(ctx -> readRows(ctx.connection(), persistenceId, from, to, limit)))
-          .toCompletableFuture();
+      return stage(run(ctx -> readRows(ctx.connection(), persistenceId, from, to, limit)));
     }
 
     private void onPage(CompletableFuture<List<JournalAkkaSerializationRow>> pageRead) {
@@ -461,7 +459,7 @@ public class RevenantJournalDao extends DefaultJournalDao {
    * (PITFALLS). A replay of 100,000 messages started ~110 threads that way, one per page and one
    * per decoded chunk.
    */
-  static <T> CompletionStage<T> stage(Future<T> f) {
+  static <T> CompletableFuture<T> stage(Future<T> f) {
     CompletableFuture<T> out = new CompletableFuture<>();
     f.onComplete(result -> result.isSuccess()
             ? out.complete(result.get())
