@@ -319,6 +319,15 @@ class JournalContractTest {
         db.getString("url"), db.getString("user"), db.getString("password"));
   }
 
+  /** SQL renaming a column of the journal table, in this backend's dialect. */
+  private String renameJournalColumn(String from, String to) {
+    String q = backend.equals("mariadb") ? "`" : "\"";
+    String table = "ALTER TABLE " + q + "event_journal" + q;
+    return backend.startsWith("h2")
+        ? table + " ALTER COLUMN " + q + from + q + " RENAME TO " + q + to + q
+        : table + " RENAME COLUMN " + q + from + q + " TO " + q + to + q;
+  }
+
   /** The write_timestamp column of one entry, read with plain SQL. */
   private long storedTimestamp(String pid, long seq) throws Exception {
     String q = backend.equals("mariadb") ? "`" : "\"";
@@ -431,17 +440,9 @@ class JournalContractTest {
     TestKit probe = new TestKit(system);
     String pid = pid();
     write(probe, atomic(pid, 1, REPLAY_PAGE * 3));
-    String q = backend.equals("mariadb") ? "`" : "\"";
-    String table = "ALTER TABLE " + q + "event_journal" + q;
-    String away = backend.startsWith("h2")
-        ? table + " ALTER COLUMN " + q + "writer" + q + " RENAME TO " + q + "writer_away" + q
-        : table + " RENAME COLUMN " + q + "writer" + q + " TO " + q + "writer_away" + q;
-    String back = backend.startsWith("h2")
-        ? table + " ALTER COLUMN " + q + "writer_away" + q + " RENAME TO " + q + "writer" + q
-        : table + " RENAME COLUMN " + q + "writer_away" + q + " TO " + q + "writer" + q;
     try (java.sql.Connection c = directConnection();
         java.sql.Statement st = c.createStatement()) {
-      st.execute(away);
+      st.execute(renameJournalColumn("writer", "writer_away"));
       try {
         journal().tell(new JournalProtocol.ReplayMessages(1, Long.MAX_VALUE, Long.MAX_VALUE,
             pid, probe.getRef()), probe.getRef());
@@ -450,7 +451,7 @@ class JournalContractTest {
         assertThat(failure.cause()).hasMessageContaining("a journal query failed")
             .hasMessageContaining("writer");
       } finally {
-        st.execute(back);
+        st.execute(renameJournalColumn("writer_away", "writer"));
       }
     }
     assertThat(replay(probe, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE))

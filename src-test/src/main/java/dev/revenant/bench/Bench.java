@@ -584,11 +584,10 @@ public final class Bench {
             List.of(revFull, rawFull, rawDecode, rawPaged, decodeEnvelope, decodeAkka, revSnap,
                 rawSnap), measures);
       }
-      revSnapInside.values.addAll(inside.subList(inside.size() - sizes.reps(), inside.size()));
-      revCpu.values.addAll(revCpuValues.subList(revCpuValues.size() - sizes.reps(),
-          revCpuValues.size()));
-      rawCpu.values.addAll(rawCpuValues.subList(rawCpuValues.size() - sizes.reps(),
-          rawCpuValues.size()));
+      // Recorded by the measures above in every run, warm-up included: the measured ones last.
+      revSnapInside.values.addAll(lastReps(inside));
+      revCpu.values.addAll(lastReps(revCpuValues));
+      rawCpu.values.addAll(lastReps(rawCpuValues));
       for (double rate : revFull.values) {
         revFullMs.values.add(n / rate * 1000);
       }
@@ -598,6 +597,11 @@ public final class Bench {
   }
 
   private long lastSpawnNanos;
+
+  /** The values of the measured repetitions: the last {@code reps} recorded. */
+  private List<Double> lastReps(List<Double> recorded) {
+    return recorded.subList(recorded.size() - sizes.reps(), recorded.size());
+  }
 
   /**
    * CPU time used by this JVM so far, every thread (GC and JIT included; an external database
