@@ -24,10 +24,14 @@ import org.slf4j.LoggerFactory;
  * <p>It also brings a schema made by an earlier Revenant up to date: those had the plugin's
  * cascading foreign key from {@code event_tag} to {@code event_journal}, whose per-row trigger
  * made each checkpoint's deletion several times slower; the journal now deletes tag rows itself,
- * so the key is dropped (no row is touched).
+ * so the key is dropped (no row is touched). On H2 they reserved numbers for {@code ordering} 32
+ * at a time, each reservation a commit that writes the store to disk; they now reserve
+ * {@link #H2_ORDERING_CACHE} at a time.
  */
 public final class JournalSchema {
   private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
+  /** Numbers H2 reserves for {@code ordering} at a time (as in the shipped DDL). */
+  static final long H2_ORDERING_CACHE = 10_000;
   static final List<String> REQUIRED_TABLES = List.of("event_journal", "event_tag", "snapshot");
 
   private JournalSchema() {}
@@ -73,6 +77,9 @@ public final class JournalSchema {
         LOG.info("Created the journal schema on backend [{}]", settings.backend());
       }
       dropTagForeignKeys(c, settings.backend());
+      if (settings.backend().startsWith("h2-")) {
+        raiseH2OrderingCache(c);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot create the journal schema on backend [" + settings.backend() + "] at ["
@@ -152,6 +159,36 @@ public final class JournalSchema {
           + " (schema of an earlier Revenant): the journal deletes tag rows itself, and the"
           + " key's cascade made each checkpoint's deletion several times slower", name, backend);
     }
+  }
+
+  /** The numbers H2 reserves for {@code ordering} at a time, as its catalogue says. */
+  static long h2OrderingCache(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT IDENTITY_CACHE FROM INFORMATION_SCHEMA.COLUMNS"
+            + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = 'event_journal'"
+            + " AND COLUMN_NAME = 'ordering'")) {
+      if (!rs.next()) {
+        throw new SQLException("event_journal has no identity column \"ordering\"");
+      }
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * Schemas of earlier Revenant versions reserved 32 numbers at a time; H2 records each
+   * reservation with a commit of its own (see the DDL). Changing the cache touches no row.
+   */
+  private static void raiseH2OrderingCache(Connection c) throws SQLException {
+    long cache = h2OrderingCache(c);
+    if (cache >= H2_ORDERING_CACHE) {
+      return;
+    }
+    try (Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE \"event_journal\" ALTER COLUMN \"ordering\" SET CACHE "
+          + H2_ORDERING_CACHE);
+    }
+    LOG.info("Made H2 reserve [{}] instead of [{}] journal orderings at a time (schema of an"
+        + " earlier Revenant): each reservation is a commit of its own", H2_ORDERING_CACHE, cache);
   }
 
   static List<String> statements(String ddl) {

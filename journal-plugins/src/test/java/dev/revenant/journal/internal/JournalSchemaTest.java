@@ -68,6 +68,56 @@ class JournalSchemaTest {
         .allSatisfy(sql -> assertThat(sql).doesNotEndWith(";"));
   }
 
+  @Test
+  void h2ReservesOrderingsTenThousandAtATime() throws Exception {
+    JournalSettings s = settings(dir.resolve("data"));
+    JournalSchema.ensure(s);
+    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password())) {
+      assertThat(JournalSchema.h2OrderingCache(c)).isEqualTo(JournalSchema.H2_ORDERING_CACHE);
+    }
+  }
+
+  @Test
+  void anEarlierH2SchemaReservesMoreOrderingsAndKeepsItsRowsAndNumbering() throws Exception {
+    JournalSettings s = settings(dir.resolve("data"));
+    String insert = "INSERT INTO \"event_journal\" (\"persistence_id\", \"sequence_number\","
+        + " \"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\","
+        + " \"event_ser_id\", \"event_ser_manifest\") VALUES ('p|1', ?, 'w', 0, '', X'01', 1,"
+        + " 'm')";
+    JournalSchema.ensure(s);
+    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+        Statement st = c.createStatement();
+        PreparedStatement p = c.prepareStatement(insert)) {
+      // As the DDL of earlier versions made it: H2's default of 32.
+      st.execute("ALTER TABLE \"event_journal\" ALTER COLUMN \"ordering\" SET CACHE 32");
+      assertThat(JournalSchema.h2OrderingCache(c)).isEqualTo(32);
+      for (long seq = 1; seq <= 40; seq++) {
+        p.setLong(1, seq);
+        p.executeUpdate();
+      }
+    }
+    JournalSchema.ensure(s);
+    JournalSchema.ensure(s); // nothing left to change: a second start changes nothing
+    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+        Statement st = c.createStatement();
+        PreparedStatement p = c.prepareStatement(insert)) {
+      assertThat(JournalSchema.h2OrderingCache(c)).isEqualTo(JournalSchema.H2_ORDERING_CACHE);
+      p.setLong(1, 41);
+      p.executeUpdate();
+      try (ResultSet rs = st.executeQuery("SELECT COUNT(*), MAX(\"ordering\") FROM"
+          + " \"event_journal\" WHERE \"sequence_number\" <= 40")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(40);
+        long before = rs.getLong(2);
+        try (ResultSet last = st.executeQuery("SELECT \"ordering\" FROM \"event_journal\""
+            + " WHERE \"sequence_number\" = 41")) {
+          last.next();
+          assertThat(last.getLong(1)).isGreaterThan(before);
+        }
+      }
+    }
+  }
+
   /**
    * A schema of its own on each backend: a temp H2 file, a PostgreSQL schema, a MariaDB
    * database, each dropped and created again.
