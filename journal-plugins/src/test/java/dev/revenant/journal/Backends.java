@@ -2,6 +2,7 @@ package dev.revenant.journal;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
@@ -34,6 +35,16 @@ public final class Backends {
     }
     System.out.println("SKIPPED backend [" + backend + "]: " + reason);
     Assumptions.abort("backend [" + backend + "]: " + reason);
+  }
+
+  /** A connection to the backend's server (its {@code test} database), as the tests' user. */
+  public static Connection connect(String backend) throws SQLException {
+    String[] server = SERVERS.get(backend);
+    if (server == null) {
+      throw new IllegalArgumentException("[" + backend + "] has no server; servers: "
+          + SERVERS.keySet());
+    }
+    return DriverManager.getConnection(server[0], server[1], "");
   }
 
   private static String reachable(String url, String user) {

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,10 +31,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("slow")
 class ClusterDemoOnServerDatabaseTest {
   private static final long BOUND_MINUTES = 4;
-  private static final Map<String, String> URL = Map.of(
-      "postgres", "jdbc:postgresql://127.0.0.1:5432/test",
-      "mariadb", "jdbc:mariadb://127.0.0.1:3306/test");
-  private static final Map<String, String> USER = Map.of("postgres", "postgres", "mariadb", "root");
   private static final Pattern SCRATCH = Pattern.compile(
       "Using a new, empty journal on \\w+: \\S+?[/=](revenant_demo_[0-9a-z_]+)");
 
@@ -87,7 +82,7 @@ class ClusterDemoOnServerDatabaseTest {
         ? "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'revenant_demo_%'"
         : "SELECT schema_name FROM information_schema.schemata"
             + " WHERE schema_name LIKE 'revenant_demo_%'";
-    try (Connection c = DriverManager.getConnection(URL.get(backend), USER.get(backend), "");
+    try (Connection c = Backends.connect(backend);
         ResultSet rs = c.createStatement().executeQuery(sql)) {
       List<String> names = new ArrayList<>();
       while (rs.next()) {

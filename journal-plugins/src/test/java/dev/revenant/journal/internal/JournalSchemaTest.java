@@ -127,8 +127,7 @@ class JournalSchemaTest {
     String name = "revenant_schema_test";
     switch (backend) {
       case "postgres" -> {
-        try (Connection c = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+        try (Connection c = Backends.connect("postgres");
             Statement st = c.createStatement()) {
           st.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
           st.execute("CREATE SCHEMA " + name);
@@ -137,8 +136,7 @@ class JournalSchemaTest {
             "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + name, "postgres", "", true);
       }
       case "mariadb" -> {
-        try (Connection c = DriverManager.getConnection(
-                "jdbc:mariadb://127.0.0.1:3306/test", "root", "");
+        try (Connection c = Backends.connect("mariadb");
             Statement st = c.createStatement()) {
           st.execute("DROP DATABASE IF EXISTS " + name);
           st.execute("CREATE DATABASE " + name);
