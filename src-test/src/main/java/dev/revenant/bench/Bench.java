@@ -59,19 +59,20 @@ public final class Bench {
       int w4PerEntity,
       int w5Requests,
       int w5WarmUpRequests,
+      Duration w5JitWaitLimit,
       List<String> w6Profiles) {
 
     Sizes withReps(int n) {
       return new Sizes(n, warmups, w1Entities, w1PerEntity, w2Burst, w2HandWrittenBurst,
           w2Sequential, w3Messages, w3SnapshotEvery, w4Entities, w4PerEntity, w5Requests,
-          w5WarmUpRequests, w6Profiles);
+          w5WarmUpRequests, w5JitWaitLimit, w6Profiles);
     }
   }
 
   static final Sizes QUICK = new Sizes(3, 2, 1000, 100, 100_000, 3_000, 2_000, 100_000, 99_900,
-      2_000, 100, 1_000, 500, List.of("fast-failover"));
+      2_000, 100, 1_000, 500, Duration.ofSeconds(30), List.of("fast-failover"));
   static final Sizes FULL = new Sizes(5, 2, 1000, 100, 100_000, 10_000, 5_000, 100_000, 99_900,
-      10_000, 100, 3_000, 1_000, List.of("fast-failover", "safe"));
+      10_000, 100, 3_000, 1_000, Duration.ofSeconds(90), List.of("fast-failover", "safe"));
 
   /** Workloads run per backend, in this order; W6 (clusters of JVMs) runs after all of them. */
   static final List<String> PER_BACKEND = List.of("w1", "w2", "w3", "w4", "w5");
