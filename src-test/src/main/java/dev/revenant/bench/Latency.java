@@ -60,6 +60,9 @@ final class Latency {
     budget.atMost = 1.0;
     Results.Series httpP50 = results.series(b.name(), w,
         "HTTP alone: GET of an unknown path (404, no entity, no journal), p50 (diagnostic)", "ms");
+    Results.Series postP50 = results.series(b.name(), w,
+        "HTTP alone: POST of the deposit's body to an unknown path (404, no entity, no journal),"
+            + " p50 (diagnostic)", "ms");
     Results.Series askP50 = results.series(b.name(), w,
         "the same deposit as a sharded ask in the node's JVM, no HTTP, p50 (diagnostic)", "ms");
     results.ratio(revP50, rawP50, "Revenant p50 ÷ raw commit p50", "", 0);
@@ -89,7 +92,8 @@ final class Latency {
       }
       AccountGateway gateway = AccountGateway.cluster(node.system(), Accounts.behavior());
       asks(gateway, run, z.w5WarmUpRequests());
-      notFound(http, node.port(), z.w5WarmUpRequests());
+      notFound(http, node.port(), z.w5WarmUpRequests(), false);
+      notFound(http, node.port(), z.w5WarmUpRequests(), true);
       // Then until the JIT has (nearly) nothing left to compile on these paths: on 2 cores its
       // compiler threads otherwise compete with the measured requests (deposit p50 2.4, 1.8,
       // 1.1 ms in successive rounds of 1,000 after 500 warm-ups, 1.0 ms once quiet). On the
@@ -106,7 +110,8 @@ final class Latency {
         long before = jit.getTotalCompilationTime();
         deposits(http, base, JIT_CYCLE);
         asks(gateway, run, JIT_CYCLE);
-        notFound(http, node.port(), JIT_CYCLE);
+        notFound(http, node.port(), JIT_CYCLE, false);
+        notFound(http, node.port(), JIT_CYCLE, true);
         compiling = jit.getTotalCompilationTime() - before;
         cycles++;
       } while (compiling >= JIT_QUIET_MS && System.nanoTime() - waitStart < limit);
@@ -124,8 +129,8 @@ final class Latency {
       for (int r = 1; r <= z.reps(); r++) {
         Arrays.fill(p99s, Double.NaN);
         bench.rep(b, connector, r, z.reps(), List.of("W5 bank deposit", "W5 raw commit",
-                "W5 HTTP 404", "W5 sharded ask"),
-            List.of(revP50, rawP50, httpP50, askP50),
+                "W5 HTTP 404", "W5 HTTP POST 404", "W5 sharded ask"),
+            List.of(revP50, rawP50, httpP50, postP50, askP50),
             List.of(
                 () -> {
                   long[] t = deposits(http, base, n);
@@ -140,7 +145,8 @@ final class Latency {
                     return percentile(t, 50);
                   }
                 },
-                () -> percentile(notFound(http, node.port(), n), 50),
+                () -> percentile(notFound(http, node.port(), n, false), 50),
+                () -> percentile(notFound(http, node.port(), n, true), 50),
                 () -> percentile(asks(gateway, run, n), 50)));
         revP99.values.add(p99s[0]);
         rawP99.values.add(p99s[1]);
@@ -177,19 +183,28 @@ final class Latency {
     return nanos;
   }
 
-  /** Sends {@code n} GETs of a path the bank does not serve; each round trip in nanoseconds. */
-  private static long[] notFound(HttpClient http, int port, int n) throws Exception {
+  /**
+   * Sends {@code n} requests to a path the bank does not serve, GETs or POSTs of the deposit's
+   * body (what the client and akka-http cost for a request like a deposit's, without the
+   * entity); each round trip in nanoseconds.
+   */
+  private static long[] notFound(HttpClient http, int port, int n, boolean post)
+      throws Exception {
     long[] nanos = new long[n];
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nowhere"))
-        .timeout(REQUEST_TIMEOUT)
-        .GET()
-        .build();
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nowhere"))
+            .timeout(REQUEST_TIMEOUT);
+    HttpRequest request = post
+        ? builder.header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofString("{\"amount\": 1}")).build()
+        : builder.GET().build();
     for (int i = 0; i < n; i++) {
       long start = System.nanoTime();
       HttpResponse<String> response = http.send(request, BodyHandlers.ofString());
       nanos[i] = System.nanoTime() - start;
       if (response.statusCode() != 404) {
-        throw new IllegalStateException("GET /nowhere answered " + response.statusCode());
+        throw new IllegalStateException(request.method() + " /nowhere answered "
+            + response.statusCode());
       }
     }
     return nanos;
