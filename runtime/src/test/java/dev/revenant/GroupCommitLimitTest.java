@@ -2,67 +2,158 @@ package dev.revenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.Dropped;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import com.typesafe.config.ConfigFactory;
+import akka.actor.typed.eventstream.EventStream;
+import dev.revenant.journal.InMemoryJournal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The largest group commit allowed ({@code revenant.group-commit.max-batch-size = 256}) under a
- * burst. Akka unstashes the messages that waited for a write recursively, so the handler of the
- * last message of a batch runs deep in the stack: about 13 frames per message before it in the
- * batch (52 frames with batches of 1, 1,339 with 100, 3,367 with 256, measured with Akka 2.8.5).
- * With 1,000 the dispatcher threads overflowed their stacks, which is why the size is capped.
+ * Group commit under bursts: the messages that arrive while an entity writes or recovers are
+ * held in front of Akka Persistence and handed to the entity as one batch, so the stack no longer
+ * grows with the batch (Akka's own stash unstashes them recursively, ~13 frames per message:
+ * 3,367 frames deep at batches of 256 with Akka 2.8.5, and batches of 1,000 overflowed the
+ * dispatcher threads' stacks).
  */
-class GroupCommitLimitTest {
+class GroupCommitLimitTest extends InMemoryEntityTest {
   private static final int BURST = 20_000;
-  /**
-   * A guard well under the ~13,000 frames at which batches of 1,000 overflowed the dispatcher
-   * threads' stacks: deeper than this, the cap of 256 would leave users' handlers little room.
-   */
-  private static final long MAX_FRAMES = 5_000;
+  /** Far below what a batch of the largest size would take under Akka's recursive unstash. */
+  private static final long MAX_FRAMES = 300;
 
-  private final ActorTestKit kit = ActorTestKit.create("GroupCommitLimitTest",
-      ConfigFactory.parseString("revenant.group-commit.max-batch-size = 256")
-          .withFallback(ConfigFactory.load(
-              ConfigFactory.parseResources("application-test-journal.conf"))));
+  private final AtomicLong deepest = new AtomicLong();
 
-  @AfterEach
-  void stop() {
-    kit.shutdownTestKit();
+  private RecoverableBehavior<Counter.Msg, Counter.State> measuring() {
+    return Recoverable.define("limit", Counter.Msg.class, Counter.State.EMPTY)
+        .on(Counter.Add.class, (s, m, ctx) -> {
+          deepest.accumulateAndGet(StackWalker.getInstance().walk(f -> f.count()), Math::max);
+          Counter.State next = new Counter.State(s.total() + m.n(), List.of(), List.of());
+          ctx.reply(m.replyTo(), new Counter.Reply(next.total(), ctx.sequenceNr()));
+          return next;
+        })
+        .on(Counter.Get.class, (s, m, ctx) -> {
+          ctx.reply(m.replyTo(), s);
+          return s;
+        })
+        .on(Counter.Msg.class, (s, m, ctx) -> s)
+        .checkpoint(CheckpointPolicy.everyMessages(1_000_000))
+        .build();
+  }
+
+  /** Logs {@code n} messages in bursts of {@code burst}, then stops that incarnation. */
+  private void logged(TestProbe<RecoveryReport> reports, TestProbe<Counter.Reply> probe, int n,
+      int burst) {
+    ActorRef<Counter.Msg> first = kit.spawn(measuring().create(id));
+    for (int i = 0; i < n; i += burst) {
+      burst(first, probe, burst, i);
+    }
+    awaitRecovery(reports);
+    kit.stop(first);
+  }
+
+  /** Sends {@code n} Add(1) and checks that each is answered in order after {@code before}. */
+  private static void burst(ActorRef<Counter.Msg> entity, TestProbe<Counter.Reply> probe,
+      int n, long before) {
+    for (int i = 0; i < n; i++) {
+      entity.tell(new Counter.Add(1, probe.ref()));
+    }
+    List<Counter.Reply> replies = probe.receiveSeveralMessages(n, Duration.ofSeconds(60));
+    for (int i = 0; i < n; i++) {
+      assertThat(replies.get(i).total()).as("reply %d", i).isEqualTo(before + i + 1);
+      assertThat(replies.get(i).sequenceNr()).as("reply %d", i).isEqualTo(before + i + 1);
+    }
   }
 
   @Test
-  void aBurstAtTheLargestBatchSizeIsAnsweredInOrderWithRoomOnTheStack() {
-    AtomicLong deepest = new AtomicLong();
-    RecoverableBehavior<Counter.Msg, Counter.State> behavior =
-        Recoverable.define("limit", Counter.Msg.class, Counter.State.EMPTY)
-            .on(Counter.Add.class, (s, m, ctx) -> {
-              deepest.accumulateAndGet(StackWalker.getInstance().walk(f -> f.count()), Math::max);
-              Counter.State next = new Counter.State(s.total() + m.n(), List.of(), List.of());
-              ctx.reply(m.replyTo(), new Counter.Reply(next.total(), ctx.sequenceNr()));
-              return next;
-            })
-            .on(Counter.Msg.class, (s, m, ctx) -> s)
-            .build();
-    ActorRef<Counter.Msg> entity = kit.spawn(behavior.create("burst"));
+  void aBurstAtTheLargestBatchSizeIsAnsweredInOrderInFewWritesWithAShallowStack() {
+    useConfig("revenant.group-commit.max-batch-size = " + 10_000);
+    ActorRef<Counter.Msg> entity = kit.spawn(measuring().create(id));
     TestProbe<Counter.Reply> probe = kit.createTestProbe();
-    for (int i = 0; i < BURST; i++) {
+    burst(entity, probe, BURST, 0);
+    int writes = InMemoryJournal.writes("limit|" + id);
+    System.out.println("group commit at 10,000: " + BURST + " messages in " + writes
+        + " writes, deepest handler stack " + deepest.get() + " frames");
+    assertThat(InMemoryJournal.storedEvents("limit|" + id)).isEqualTo(BURST);
+    assertThat(writes).as("journal writes for a burst of %d", BURST).isLessThan(BURST / 10);
+    assertThat(deepest.get())
+        .as("frames on the stack of the deepest handler call at max-batch-size 10,000")
+        .isLessThan(MAX_FRAMES);
+  }
+
+  @Test
+  void aBurstThatArrivesDuringRecoveryIsHeldAndAnsweredInOrderAfterIt() {
+    useConfig("revenant.group-commit.max-batch-size = 1000");
+    TestProbe<RecoveryReport> reports = recoveries();
+    TestProbe<Counter.Reply> probe = kit.createTestProbe();
+    logged(reports, probe, 30_000, 30_000);
+
+    // The burst is sent while the new incarnation replays 30,000 entries.
+    ActorRef<Counter.Msg> again = kit.spawn(measuring().create(id), "again");
+    burst(again, probe, BURST, 30_000);
+    assertThat(awaitRecovery(reports).messagesReplayed()).isEqualTo(30_000);
+    assertThat(InMemoryJournal.storedEvents("limit|" + id)).isEqualTo(30_000 + BURST);
+    assertThat(deepest.get()).as("frames of the deepest handler call").isLessThan(MAX_FRAMES);
+  }
+
+  @Test
+  void beyondTheStashCapacityMessagesAreDroppedNamedAndNothingLoggedIsHarmed() {
+    useConfig("revenant.group-commit.max-batch-size = 10\nrevenant.stash-capacity = 50");
+    TestProbe<RecoveryReport> reports = recoveries();
+    TestProbe<Counter.Reply> probe = kit.createTestProbe();
+    logged(reports, probe, 30_000, 50); // bursts within the capacity of 50: nothing dropped
+
+    TestProbe<Dropped> dropped = kit.createTestProbe();
+    kit.system().eventStream().tell(new EventStream.Subscribe<>(Dropped.class, dropped.ref()));
+    ActorRef<Counter.Msg> again = kit.spawn(measuring().create(id), "again");
+    int sent = 2_000;
+    for (int i = 0; i < sent; i++) {
+      again.tell(new Counter.Add(1, probe.ref()));
+    }
+    awaitRecovery(reports);
+    // Sent during a replay of 30,000 entries: the first 50 are held, the rest dropped.
+    List<Dropped> lost = dropped.receiveSeveralMessages(sent - 50, Duration.ofSeconds(30));
+    assertThat(lost).allSatisfy(d -> {
+      assertThat(d.message()).isInstanceOf(Counter.Add.class);
+      assertThat(d.reason()).contains("stash-capacity");
+    });
+    List<Counter.Reply> replies = probe.receiveSeveralMessages(50, Duration.ofSeconds(30));
+    for (int i = 0; i < 50; i++) {
+      assertThat(replies.get(i).total()).isEqualTo(30_000 + i + 1);
+    }
+    probe.expectNoMessage(Duration.ofMillis(300));
+    assertThat(InMemoryJournal.storedEvents("limit|" + id)).isEqualTo(30_050);
+    // And the entity carries on.
+    burst(again, probe, 50, 30_050);
+  }
+
+  @Test
+  void messagesHeldDuringAFailedWriteAreHandledAfterTheRestartAndNothingOfItIsReleased() {
+    useConfig("revenant.group-commit.max-batch-size = 100");
+    TestProbe<RecoveryReport> reports = recoveries();
+    ActorRef<Counter.Msg> entity = kit.spawn(measuring().create(id));
+    awaitRecovery(reports);
+    TestProbe<Counter.Reply> probe = kit.createTestProbe();
+    InMemoryJournal.failNextWrites("limit|" + id, 1);
+    int sent = 2_000;
+    for (int i = 0; i < sent; i++) {
       entity.tell(new Counter.Add(1, probe.ref()));
     }
-    List<Counter.Reply> replies = probe.receiveSeveralMessages(BURST, Duration.ofSeconds(60));
-    for (int i = 0; i < BURST; i++) {
-      assertThat(replies.get(i).total()).as("reply %d", i).isEqualTo(i + 1);
+    awaitRecovery(reports);
+    // A Get sent now comes after every Add: the state it reports is what was answered.
+    TestProbe<Counter.State> state = kit.createTestProbe();
+    entity.tell(new Counter.Get(state.ref()));
+    long answered = state.receiveMessage(Duration.ofSeconds(30)).total();
+    // The failed batch (the first few Adds) is not answered; the rest are, in order.
+    assertThat(answered).isBetween(sent - 100L, sent - 1L);
+    List<Counter.Reply> replies = probe.receiveSeveralMessages((int) answered, Duration.ofSeconds(30));
+    for (int i = 0; i < answered; i++) {
+      assertThat(replies.get(i).sequenceNr()).isEqualTo(i + 1);
+      assertThat(replies.get(i).total()).isEqualTo(i + 1);
     }
-    System.out.println("group commit at 256: deepest handler stack " + deepest.get() + " frames");
-    assertThat(deepest.get())
-        .as("frames on the stack of the deepest handler call at max-batch-size 256")
-        .isGreaterThan(256)
-        .isLessThan(MAX_FRAMES);
+    probe.expectNoMessage(Duration.ofMillis(300));
+    assertThat(InMemoryJournal.storedEvents("limit|" + id)).isEqualTo(answered + 1); // and the Get
   }
 }

@@ -30,6 +30,13 @@ abstract class InMemoryEntityTest {
     kit.shutdownTestKit();
   }
 
+  /** Replaces this test's kit by one with {@code keys} (HOCON) over the test configuration. */
+  protected void useConfig(String keys) {
+    kit.shutdownTestKit();
+    kit = ActorTestKit.create(getClass().getSimpleName(),
+        ConfigFactory.parseString(keys).withFallback(CONFIG));
+  }
+
   /** Subscribes to recovery reports; subscribe before the entity starts. */
   protected TestProbe<RecoveryReport> recoveries() {
     TestProbe<RecoveryReport> reports = kit.createTestProbe();

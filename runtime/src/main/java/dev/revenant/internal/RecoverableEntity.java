@@ -49,13 +49,21 @@ import scala.util.Try;
  * <p>Group commit: a message is handled at once and joins the pending batch; the first message
  * of a batch sends {@link Flush} to self, which arrives behind every message already queued, so
  * all of them are written together in one atomic journal write. Messages that arrive during the
- * write are stashed by Akka and form the next batch.
+ * write (or during recovery) are held by the {@link GroupCommitInterceptor} in front of the
+ * entity and come back as one {@link Batch}, handled in order and written together.
  */
 public final class RecoverableEntity<M, S>
-    extends EventSourcedBehavior<Object, MessageEnvelope, EntityState> {
+    extends EventSourcedBehavior<Object, MessageEnvelope, EntityState>
+    implements GroupCommitInterceptor.Gate {
 
   /** Self message: write the pending batch. Never leaves the entity, never serialized. */
   enum Flush { INSTANCE }
+
+  /**
+   * Commands held while the entity recovered or wrote, in arrival order, from the
+   * {@link GroupCommitInterceptor}. Never leaves the entity, never serialized.
+   */
+  record Batch(List<Object> messages) {}
 
   /** Self message from a durable timer. Never leaves the entity, never serialized. */
   record TimerFired(String key) {}
@@ -92,6 +100,12 @@ public final class RecoverableEntity<M, S>
    */
   private boolean flushScheduled;
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+  /** Recovery completed: commands are handled, not held. */
+  private boolean recovered;
+  /** A journal write is in flight: commands are held until it completes. */
+  private boolean writing;
+  /** Handling a {@link Batch}: its messages join one write, made at the end of the batch. */
+  private boolean inBatch;
 
   private final RecoveryGuard guard;
   /** This incarnation's writer id, stamped on every envelope it writes. */
@@ -119,11 +133,19 @@ public final class RecoverableEntity<M, S>
                       Behaviors.<Object>setup(
                           ctx ->
                               Behaviors.withTimers(
-                                  timers ->
-                                      new RecoverableEntity<>(
-                                          definition, entityId, ctx, timers, guard,
-                                          RevenantSettingsExtension.get(ctx.getSystem())
-                                              .settings()))))
+                                  timers -> {
+                                    RevenantSettings settings =
+                                        RevenantSettingsExtension.get(ctx.getSystem()).settings();
+                                    RecoverableEntity<M, S> entity =
+                                        new RecoverableEntity<>(
+                                            definition, entityId, ctx, timers, guard, settings);
+                                    // Inside the timers, so that it sees TimerFired unwrapped.
+                                    return Behaviors.intercept(
+                                        () -> new GroupCommitInterceptor(
+                                            entity, settings.maxBatchSize(),
+                                            settings.stashCapacity()),
+                                        entity);
+                                  })))
                   .onFailure(
                       SnapshotFallbackException.class,
                       SupervisorStrategy.restart().withLoggingEnabled(false));
@@ -263,40 +285,88 @@ public final class RecoverableEntity<M, S>
   // ---------------------------------------------------------------- running
 
   @Override
+  public boolean holding() {
+    return !recovered || writing;
+  }
+
+  /**
+   * The commands handled in arrival order. Not {@link Flush}: it carries no message and only
+   * writes what is pending, so it need not keep its place among held commands, and held it
+   * would take a slot of the stash capacity. It passes to Akka (stashed there during a write, at
+   * most one at a time) and writes the rest of a batch cut at a checkpoint boundary, if any.
+   */
+  @Override
+  public boolean isOwnCommand(Object message) {
+    return definition.messageType().isInstance(message)
+        || message instanceof Delivery
+        || message instanceof Confirmation
+        || message instanceof TimerFired
+        || message == RedeliverTick.INSTANCE;
+  }
+
+  @Override
+  public String describe() {
+    return entityId + "] of type [" + definition.entityType();
+  }
+
+  @Override
   public CommandHandler<Object, MessageEnvelope, EntityState> commandHandler() {
     return (state, command) -> {
-      if (stopping != Stopping.NO) {
-        return whileStopping(command);
+      if (command instanceof Batch batch) {
+        return onBatch(state, batch);
       }
-      if (command == Flush.INSTANCE) {
-        flushScheduled = false;
-        return flush();
-      }
-      if (command instanceof TimerFired fired) {
-        PendingTimer timer = current(state).timers().get(fired.key());
-        return timer == null
-            ? Effect().none()
-            : receive(state, timer.message(), fired.key(), null);
-      }
-      if (command instanceof Delivery delivery) {
-        return onDelivery(state, delivery);
-      }
-      if (command instanceof Confirmation confirmation) {
-        return onConfirmation(state, confirmation);
-      }
-      if (command == RedeliverTick.INSTANCE) {
-        redeliver(state);
-        return Effect().none();
-      }
-      if (definition.messageType().isInstance(command)) {
-        return receive(state, command, null, null);
-      }
-      log().warn(
-          "Entity [{}] of type [{}] got a message of class [{}], which is not a [{}]; ignored",
-          entityId, definition.entityType(), command.getClass().getName(),
-          definition.messageType().getName());
-      return Effect().unhandled();
+      return dispatch(state, command);
     };
+  }
+
+  /**
+   * Handles held commands in order, each as if it had come alone, and writes what they logged
+   * in one write at the end (the interceptor cuts batches at max-batch-size).
+   */
+  private Effect<MessageEnvelope, EntityState> onBatch(EntityState state, Batch batch) {
+    inBatch = true;
+    try {
+      for (Object command : batch.messages()) {
+        dispatch(state, command); // never a write while inBatch: see receive
+      }
+    } finally {
+      inBatch = false;
+    }
+    return stopping != Stopping.NO ? Effect().none() : flush();
+  }
+
+  private Effect<MessageEnvelope, EntityState> dispatch(EntityState state, Object command) {
+    if (stopping != Stopping.NO) {
+      return whileStopping(command);
+    }
+    if (command == Flush.INSTANCE) {
+      flushScheduled = false;
+      return flush();
+    }
+    if (command instanceof TimerFired fired) {
+      PendingTimer timer = current(state).timers().get(fired.key());
+      return timer == null
+          ? Effect().none()
+          : receive(state, timer.message(), fired.key(), null);
+    }
+    if (command instanceof Delivery delivery) {
+      return onDelivery(state, delivery);
+    }
+    if (command instanceof Confirmation confirmation) {
+      return onConfirmation(state, confirmation);
+    }
+    if (command == RedeliverTick.INSTANCE) {
+      redeliver(state);
+      return Effect().none();
+    }
+    if (definition.messageType().isInstance(command)) {
+      return receive(state, command, null, null);
+    }
+    log().warn(
+        "Entity [{}] of type [{}] got a message of class [{}], which is not a [{}]; ignored",
+        entityId, definition.entityType(), command.getClass().getName(),
+        definition.messageType().getName());
+    return Effect().unhandled();
   }
 
   /** After a failed recovery no message is handled: the entity stops or restarts. */
@@ -417,6 +487,9 @@ public final class RecoverableEntity<M, S>
     }
     pending.add(new Pending(envelope, step.after(), outputs));
     tentative = step.after();
+    if (inBatch) {
+      return Effect().none();
+    }
     if (!flushScheduled) {
       flushScheduled = true;
       context.getSelf().tell(Flush.INSTANCE);
@@ -428,23 +501,48 @@ public final class RecoverableEntity<M, S>
     return messageStep;
   }
 
+  /**
+   * Writes the pending messages, at most max-batch-size, and no further than the next checkpoint
+   * boundary: Akka snapshots after a write that reaches a multiple of every-messages, at the
+   * write's last message, so a write that ran past the boundary would move the snapshot (and
+   * lengthen the replay after it) by up to a batch. What is left stays pending and is written
+   * next, right after this write (see release).
+   */
   private Effect<MessageEnvelope, EntityState> flush() {
     if (pending.isEmpty()) {
       return Effect().none();
     }
-    List<Pending> batch = List.copyOf(pending);
+    int n = Math.min(pending.size(), settings.maxBatchSize());
+    long every = checkpointPolicy.everyMessages();
+    for (int i = 0; i < n; i++) {
+      if (pending.get(i).after().sequenceNr() % every == 0) {
+        n = i + 1;
+        break;
+      }
+    }
+    List<Pending> head = pending.subList(0, n);
+    List<Pending> batch = List.copyOf(head);
     List<MessageEnvelope> events = new ArrayList<>(batch.size());
     for (Pending p : batch) {
       events.add(p.envelope());
     }
     inFlight.addAll(batch);
-    pending.clear();
-    tentative = null;
+    head.clear();
+    if (pending.isEmpty()) {
+      tentative = null;
+    }
+    writing = true;
     return Effect().persist(events).thenRun(() -> release(batch));
   }
 
   /** Runs once the batch is durable: outputs in the order their handlers produced them. */
   private void release(List<Pending> batch) {
+    writing = false;
+    if (!pending.isEmpty() && !flushScheduled) {
+      // The rest of a batch cut at a checkpoint boundary.
+      flushScheduled = true;
+      context.getSelf().tell(Flush.INSTANCE);
+    }
     for (Pending p : batch) {
       for (Output output : p.outputs()) {
         if (output instanceof Output.Tell tell) {
@@ -573,6 +671,9 @@ public final class RecoverableEntity<M, S>
 
   /** A restart after a failed write: nothing of the last incarnation is carried over. */
   private void forgetIncarnation() {
+    recovered = false;
+    writing = false;
+    inBatch = false;
     flushScheduled = false;
     pending.clear();
     inFlight.clear();
@@ -588,6 +689,8 @@ public final class RecoverableEntity<M, S>
   private void onRecovered(EntityState state) {
     // A Flush stashed by a failed incarnation was dropped with Akka's stash.
     flushScheduled = false;
+    recovered = true;
+    writing = false;
     pending.clear();
     inFlight.clear();
     tentative = null;

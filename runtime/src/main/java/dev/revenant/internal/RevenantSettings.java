@@ -23,8 +23,12 @@ public record RevenantSettings(
     Duration idempotencyKeepFor,
     Duration redeliverInterval) {
 
-  /** Larger batches risk a stack overflow in Akka's recursive unstashing. */
-  static final int MAX_BATCH_LIMIT = 256;
+  /**
+   * One write carries at most this many messages. Since the messages held during a write reach
+   * the entity as one batch (not through Akka's recursive unstash), the size no longer costs
+   * stack; the bound keeps one write's rows and bytes within what a database commits quickly.
+   */
+  static final int MAX_BATCH_LIMIT = 10_000;
 
   public static RevenantSettings from(Config root) {
     Config c = root.getConfig("revenant");
@@ -32,7 +36,7 @@ public record RevenantSettings(
     if (maxBatch > MAX_BATCH_LIMIT) {
       throw new ConfigException.BadValue(
           "revenant.group-commit.max-batch-size",
-          "must be at most " + MAX_BATCH_LIMIT + " (Akka unstashes recursively), was [" + maxBatch
+          "must be at most " + MAX_BATCH_LIMIT + " messages per journal write, was [" + maxBatch
               + "]");
     }
     int stash = positive(c, "stash-capacity");
