@@ -38,7 +38,7 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
     /** True for the messages the entity handles as commands in arrival order. */
     boolean isOwnCommand(Object message);
 
-    /** A name for warnings: entity type and id. */
+    /** The entity for warnings: {@code [id] of type [type]}. */
     String describe();
   }
 
@@ -77,7 +77,7 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
     if ((!held.isEmpty() || gate.holding()) && gate.isOwnCommand(msg)) {
       if (held.size() >= capacity) {
         ctx.asJava().getLog().warn(
-            "Entity [{}] holds [{}] messages (revenant.stash-capacity) while it recovers or"
+            "Entity {} holds [{}] messages (revenant.stash-capacity) while it recovers or"
                 + " writes; dropping a message of class [{}]",
             gate.describe(), held.size(), msg.getClass().getName());
         Adapter.toClassic(ctx.asJava().getSystem()).eventStream().publish(
@@ -107,7 +107,7 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
       // Like Akka's own stash, what is held is not handled once the entity stops or is
       // restarted from scratch (to fall back to an older snapshot).
       ctx.asJava().getLog().warn(
-          "Entity [{}] stops or restarts with [{}] messages not yet handled; their senders get no"
+          "Entity {} stops or restarts with [{}] messages not yet handled; their senders get no"
               + " reply",
           gate.describe(), held.size());
       held.clear();

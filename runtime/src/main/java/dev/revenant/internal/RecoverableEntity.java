@@ -306,7 +306,7 @@ public final class RecoverableEntity<M, S>
 
   @Override
   public String describe() {
-    return entityId + "] of type [" + definition.entityType();
+    return "[" + entityId + "] of type [" + definition.entityType() + "]";
   }
 
   @Override
@@ -327,7 +327,8 @@ public final class RecoverableEntity<M, S>
     inBatch = true;
     try {
       for (Object command : batch.messages()) {
-        dispatch(state, command); // never a write while inBatch: see receive
+        // Never a write while inBatch (see receive); Flush, which writes, is never held.
+        dispatch(state, command);
       }
     } finally {
       inBatch = false;
@@ -335,6 +336,10 @@ public final class RecoverableEntity<M, S>
     return stopping != Stopping.NO ? Effect().none() : flush();
   }
 
+  /**
+   * One command. A new kind of command that must keep its place among the others belongs in
+   * {@link #isOwnCommand} too, or it overtakes the commands held during a write.
+   */
   private Effect<MessageEnvelope, EntityState> dispatch(EntityState state, Object command) {
     if (stopping != Stopping.NO) {
       return whileStopping(command);
