@@ -21,8 +21,11 @@ import java.util.concurrent.CompletableFuture;
 final class Drivers {
   private Drivers() {}
 
-  /** What a driver measured: spawn-to-all-recovered (untimed phase), and the message phase. */
-  record Timing(long startupNanos, long runNanos) {}
+  /**
+   * What a driver measured: spawn-to-all-recovered (untimed phase), the message phase, and the
+   * CPU time this JVM used during the message phase (every thread, GC and JIT included).
+   */
+  record Timing(long startupNanos, long runNanos, long runCpuNanos) {}
 
   /**
    * Closed loop: each of {@code entities} entities gets its next message only after the reply to
@@ -52,6 +55,7 @@ final class Drivers {
     private int recovered;
     private int finished;
     private long start;
+    private long startCpu;
     private final long created = System.nanoTime();
 
     @SuppressWarnings("unchecked")
@@ -94,6 +98,7 @@ final class Drivers {
       if (++recovered < entities) {
         return this;
       }
+      startCpu = Bench.processCpuNanos();
       start = System.nanoTime();
       if (burst) {
         for (int n = 0; n < perEntity; n++) {
@@ -117,7 +122,8 @@ final class Drivers {
         return this;
       }
       if (++finished == entities) {
-        done.complete(new Timing(start - created, System.nanoTime() - start));
+        long end = System.nanoTime();
+        done.complete(new Timing(start - created, end - start, Bench.processCpuNanos() - startCpu));
         return Behaviors.stopped();
       }
       return this;
