@@ -35,6 +35,12 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
     /** True while commands must wait: during recovery or while a journal write is in flight. */
     boolean holding();
 
+    /**
+     * True if the entity has handled messages it has not written yet (the rest of a write cut at
+     * a checkpoint boundary): a batch, empty if nothing is held, writes them.
+     */
+    boolean hasPending();
+
     /** True for the messages the entity handles as commands in arrival order. */
     boolean isOwnCommand(Object message);
 
@@ -42,7 +48,10 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
     String describe();
   }
 
-  /** Self message: hand the held commands over if the entity can take them now. */
+  /**
+   * Self message: hand the held commands over (or an empty batch, for what the entity has
+   * pending) if the entity can take them now.
+   */
   enum Drain { INSTANCE }
 
   private final Gate gate;
@@ -63,8 +72,8 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
       TypedActorContext<Object> ctx, Object msg, ReceiveTarget<Object> target) {
     if (msg == Drain.INSTANCE) {
       drainScheduled = false;
-      if (held.isEmpty() || gate.holding()) {
-        // Nothing held, or a write started since: its completion schedules the next drain.
+      if (gate.holding() || (held.isEmpty() && !gate.hasPending())) {
+        // A write started since (its completion schedules the next drain), or nothing to do.
         return Behaviors.same();
       }
       int n = Math.min(maxBatch, held.size());
@@ -91,9 +100,12 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
     return afterTarget(ctx, target.apply(ctx, msg));
   }
 
-  /** Once the entity can take commands again, asks for a drain of what is held. */
+  /**
+   * Once the entity can take commands again, asks for a drain of what is held or pending. Sent
+   * to self, so that the current message is done with first.
+   */
   private Behavior<Object> afterTarget(TypedActorContext<Object> ctx, Behavior<Object> next) {
-    if (!drainScheduled && !held.isEmpty() && !gate.holding()) {
+    if (!drainScheduled && (!held.isEmpty() || gate.hasPending()) && !gate.holding()) {
       drainScheduled = true;
       ctx.asJava().getSelf().tell(Drain.INSTANCE);
     }

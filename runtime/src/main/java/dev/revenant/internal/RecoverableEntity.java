@@ -50,18 +50,12 @@ import scala.util.Try;
  * at once, like a hand-written EventSourcedBehavior's persist. Messages that arrive during the
  * write (or during recovery) are held by the {@link GroupCommitInterceptor} in front of the
  * entity and come back as one {@link Batch}, handled in order and written together in one atomic
- * journal write. A write that stops at a checkpoint boundary leaves the rest pending, and
- * {@link Flush} to self writes it.
+ * journal write. A write that stops at a checkpoint boundary leaves the rest pending; the
+ * interceptor's next batch, empty if nothing is held, writes it first.
  */
 public final class RecoverableEntity<M, S>
     extends EventSourcedBehavior<Object, MessageEnvelope, EntityState>
     implements GroupCommitInterceptor.Gate {
-
-  /**
-   * Self message: write what is pending, the rest of a write cut at a checkpoint boundary. Never
-   * leaves the entity, never serialized.
-   */
-  enum Flush { INSTANCE }
 
   /**
    * Commands held while the entity recovered or wrote, in arrival order, from the
@@ -98,11 +92,6 @@ public final class RecoverableEntity<M, S>
 
   private final List<Pending> pending = new ArrayList<>();
   private EntityState tentative;
-  /**
-   * A Flush is on its way to self. At most one is: under a burst, one Flush per batch piled up
-   * in Akka's stash, and Akka unstashes no-op commands recursively, which overflowed the stack.
-   */
-  private boolean flushScheduled;
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
   /** Recovery completed: commands are handled, not held. */
   private boolean recovered;
@@ -293,12 +282,15 @@ public final class RecoverableEntity<M, S>
     return !recovered || writing;
   }
 
-  /**
-   * The commands handled in arrival order. Not {@link Flush}: it carries no message and only
-   * writes what is pending, so it need not keep its place among held commands, and held it
-   * would take a slot of the stash capacity. It passes to Akka (stashed there during a write, at
-   * most one at a time) and writes the rest of a batch cut at a checkpoint boundary, if any.
-   */
+  /** Messages handled before a write that stopped at a checkpoint boundary, not yet written. */
+  @Override
+  public boolean hasPending() {
+    // A stopping entity writes nothing more (and has nothing pending: it stops on a failed
+    // recovery); never ask for a drain it would not act on.
+    return !pending.isEmpty() && stopping == Stopping.NO;
+  }
+
+  /** The commands handled in arrival order. */
   @Override
   public boolean isOwnCommand(Object message) {
     return definition.messageType().isInstance(message)
@@ -325,13 +317,14 @@ public final class RecoverableEntity<M, S>
 
   /**
    * Handles held commands in order, each as if it had come alone, and writes what they logged
-   * in one write at the end (the interceptor cuts batches at max-batch-size).
+   * in one write at the end, after what was left pending by a write cut at a checkpoint boundary
+   * (the interceptor cuts batches at max-batch-size; an empty batch writes what is pending).
    */
   private Effect<MessageEnvelope, EntityState> onBatch(EntityState state, Batch batch) {
     inBatch = true;
     try {
       for (Object command : batch.messages()) {
-        // Never a write while inBatch (see receive); Flush, which writes, is never held.
+        // Never a write while inBatch (see receive).
         dispatch(state, command);
       }
     } finally {
@@ -347,10 +340,6 @@ public final class RecoverableEntity<M, S>
   private Effect<MessageEnvelope, EntityState> dispatch(EntityState state, Object command) {
     if (stopping != Stopping.NO) {
       return whileStopping(command);
-    }
-    if (command == Flush.INSTANCE) {
-      flushScheduled = false;
-      return flush();
     }
     if (command instanceof TimerFired fired) {
       PendingTimer timer = current(state).timers().get(fired.key());
@@ -389,7 +378,7 @@ public final class RecoverableEntity<M, S>
       }
       return Effect().stop();
     }
-    if (!(command instanceof Flush) && !(command instanceof TimerFired)
+    if (!(command instanceof TimerFired)
         && command != RedeliverTick.INSTANCE) {
       log().warn(
           "Entity [{}] of type [{}] drops a message of class [{}]: its recovery failed",
@@ -499,8 +488,8 @@ public final class RecoverableEntity<M, S>
     // In a batch the write is made once, at its end. Alone, the message is written now: what
     // arrives during the write is held by the interceptor and comes back as the next batch.
     // (Until 2026-11-27 a lone message waited for a Flush sent to self, so that messages already
-    // queued joined its write; since the interceptor holds them that round trip, through every
-    // layer of the entity's behaviour and Akka Persistence's command handling, only cost time.)
+    // queued joined its write; since the interceptor holds them, that trip through every layer
+    // of the entity's behaviour and Akka Persistence's command handling only cost time.)
     return inBatch ? Effect().none() : flush();
   }
 
@@ -513,7 +502,8 @@ public final class RecoverableEntity<M, S>
    * boundary: Akka snapshots after a write that reaches a multiple of every-messages, at the
    * write's last message, so a write that ran past the boundary would move the snapshot (and
    * lengthen the replay after it) by up to a batch. What is left stays pending and is written
-   * next, right after this write (see release).
+   * first in the next write: the interceptor hands over the next batch as soon as this write is
+   * done, an empty one if nothing is held ({@link #hasPending}).
    */
   private Effect<MessageEnvelope, EntityState> flush() {
     if (pending.isEmpty()) {
@@ -545,11 +535,6 @@ public final class RecoverableEntity<M, S>
   /** Runs once the batch is durable: outputs in the order their handlers produced them. */
   private void release(List<Pending> batch) {
     writing = false;
-    if (!pending.isEmpty() && !flushScheduled) {
-      // The rest of a batch cut at a checkpoint boundary.
-      flushScheduled = true;
-      context.getSelf().tell(Flush.INSTANCE);
-    }
     for (Pending p : batch) {
       for (Output output : p.outputs()) {
         if (output instanceof Output.Tell tell) {
@@ -681,7 +666,6 @@ public final class RecoverableEntity<M, S>
     recovered = false;
     writing = false;
     inBatch = false;
-    flushScheduled = false;
     pending.clear();
     inFlight.clear();
     tentative = null;
@@ -694,8 +678,6 @@ public final class RecoverableEntity<M, S>
   }
 
   private void onRecovered(EntityState state) {
-    // A Flush stashed by a failed incarnation was dropped with Akka's stash.
-    flushScheduled = false;
     recovered = true;
     writing = false;
     pending.clear();
