@@ -25,6 +25,10 @@ class GroupCommitLimitTest extends InMemoryEntityTest {
   private static final long MAX_FRAMES = 300;
 
   private final AtomicLong deepest = new AtomicLong();
+  /** Set by a test: the next Add's handler sleeps this long, so that a burst queues behind it. */
+  private final AtomicLong pauseNextMillis = new AtomicLong();
+  /** Most messages handled and not yet in the journal, seen by a handler (this one included). */
+  private final AtomicLong mostUnwritten = new AtomicLong();
 
   private RecoverableBehavior<Counter.Msg, Counter.State> measuring() {
     return measuring(CheckpointPolicy.everyMessages(1_000_000));
@@ -34,6 +38,14 @@ class GroupCommitLimitTest extends InMemoryEntityTest {
     return Recoverable.define("limit", Counter.Msg.class, Counter.State.EMPTY)
         .on(Counter.Add.class, (s, m, ctx) -> {
           deepest.accumulateAndGet(StackWalker.getInstance().walk(f -> f.count()), Math::max);
+          long pause = pauseNextMillis.getAndSet(0);
+          if (pause > 0) {
+            Thread.sleep(pause);
+          }
+          // No write is in flight while the entity handles messages: what the journal holds is
+          // everything written so far (the tests using this keep the whole log).
+          mostUnwritten.accumulateAndGet(
+              ctx.sequenceNr() - InMemoryJournal.storedEvents("limit|" + id), Math::max);
           Counter.State next = new Counter.State(s.total() + m.n(), List.of(), List.of());
           ctx.reply(m.replyTo(), new Counter.Reply(next.total(), ctx.sequenceNr()));
           return next;
@@ -89,9 +101,9 @@ class GroupCommitLimitTest extends InMemoryEntityTest {
 
   /**
    * A lone message is written at once, so the burst after it starts one past a checkpoint
-   * boundary; each write stops at a boundary (see RecoverableEntity.flush), and the one message
-   * it leaves must go first into the next batch, not into a write of its own (which doubled the
-   * writes of a burst and halved W2 on MariaDB).
+   * boundary; each write stops at a boundary (see RecoverableEntity.flush), and the message or
+   * two it leaves must go first into the next batch, not into a write of their own (which
+   * doubled the writes of a burst and cost W2 a fifth on MariaDB).
    */
   @Test
   void aBurstAfterALoneMessageIsWrittenInFullBatchesAlignedToCheckpoints() {
@@ -100,16 +112,46 @@ class GroupCommitLimitTest extends InMemoryEntityTest {
     ActorRef<Counter.Msg> entity =
         kit.spawn(measuring(CheckpointPolicy.everyMessages(100).keepingWholeLog()).create(id));
     TestProbe<Counter.Reply> probe = kit.createTestProbe();
-    burst(entity, probe, 1, 0); // recovered, written alone
+    burst(entity, probe, 1, 0); // recovered; sequence number 1 written alone
     int before = InMemoryJournal.writes(pid);
-    burst(entity, probe, 1_000, 1);
+    // Message 2 is handled for 300 ms and then written alone; the other 1,000 are in the mailbox
+    // by then and are all held during that write, whatever the machine's speed.
+    pauseNextMillis.set(300);
+    burst(entity, probe, 1_001, 1);
     int writes = InMemoryJournal.writes(pid) - before;
-    System.out.println("group commit after a lone message: 1,000 messages in " + writes
+    System.out.println("group commit after a lone message: 1,001 messages in " + writes
         + " writes of at most 100, checkpoint every 100");
-    assertThat(InMemoryJournal.storedEvents(pid)).isEqualTo(1_001);
-    // 2 alone, 3..100, 101..200 and so on to 1,000, then 1,001: 12 writes. When what a cut left
-    // was written on its own, there was one more write per boundary: 21.
-    assertThat(writes).as("writes of a 1,000-message burst at batches of 100").isLessThanOrEqualTo(12);
+    assertThat(InMemoryJournal.storedEvents(pid)).isEqualTo(1_002);
+    // 2 alone, 3..100 (cut at the boundary), 101..200 and so on to 1,000, then 1,001..1,002: 12
+    // writes. When what a cut left was written on its own: one more per boundary, 21.
+    assertThat(writes).as("writes of the burst at batches of 100").isLessThanOrEqualTo(12);
+    assertThat(mostUnwritten.get()).as("messages handled and not yet written").isLessThanOrEqualTo(100);
+  }
+
+  /**
+   * With checkpoints more often than max-batch-size, each write stops at a boundary and takes
+   * fewer messages than a batch holds. The batches must shrink to what is left of
+   * max-batch-size, so that the backlog stays held in front of the entity (where stash-capacity
+   * bounds it) and does not pile up inside it, handled but unwritten, replies waiting.
+   */
+  @Test
+  void checkpointsMoreOftenThanTheBatchSizeDoNotPileUpUnwrittenMessages() {
+    useConfig("revenant.group-commit.max-batch-size = 100");
+    String pid = "limit|" + id;
+    ActorRef<Counter.Msg> entity =
+        kit.spawn(measuring(CheckpointPolicy.everyMessages(10).keepingWholeLog()).create(id));
+    TestProbe<Counter.Reply> probe = kit.createTestProbe();
+    burst(entity, probe, 1, 0);
+    pauseNextMillis.set(300);
+    burst(entity, probe, 2_001, 1);
+    int writes = InMemoryJournal.writes(pid);
+    System.out.println("checkpoint every 10, batches of 100: 2,002 messages in " + writes
+        + " writes; at most " + mostUnwritten.get() + " handled and not yet written");
+    assertThat(InMemoryJournal.storedEvents(pid)).isEqualTo(2_002);
+    assertThat(writes).as("one write per checkpoint interval, about").isLessThanOrEqualTo(2_002 / 10 + 3);
+    assertThat(mostUnwritten.get())
+        .as("messages handled and not yet written (max-batch-size 100)")
+        .isLessThanOrEqualTo(100);
   }
 
   @Test

@@ -36,10 +36,10 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
     boolean holding();
 
     /**
-     * True if the entity has handled messages it has not written yet (the rest of a write cut at
-     * a checkpoint boundary): a batch, empty if nothing is held, writes them.
+     * How many messages the entity has handled and not written yet (the rest of a write cut at a
+     * checkpoint boundary): the next batch goes after them, and is empty if nothing is held.
      */
-    boolean hasPending();
+    int pending();
 
     /** True for the messages the entity handles as commands in arrival order. */
     boolean isOwnCommand(Object message);
@@ -72,11 +72,16 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
       TypedActorContext<Object> ctx, Object msg, ReceiveTarget<Object> target) {
     if (msg == Drain.INSTANCE) {
       drainScheduled = false;
-      if (gate.holding() || (held.isEmpty() && !gate.hasPending())) {
+      int pending = gate.pending();
+      if (gate.holding() || (held.isEmpty() && pending == 0)) {
         // A write started since (its completion schedules the next drain), or nothing to do.
         return Behaviors.same();
       }
-      int n = Math.min(maxBatch, held.size());
+      // The entity writes what is pending first, at most max-batch-size at a time. Without the
+      // room check a write cut short at a checkpoint boundary (every-messages below
+      // max-batch-size) would write less than each batch brought, and the unwritten messages
+      // would pile up in the entity, past stash-capacity, instead of being held here.
+      int n = Math.min(Math.max(0, maxBatch - pending), held.size());
       List<Object> batch = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         batch.add(held.pollFirst());
@@ -105,7 +110,7 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
    * to self, so that the current message is done with first.
    */
   private Behavior<Object> afterTarget(TypedActorContext<Object> ctx, Behavior<Object> next) {
-    if (!drainScheduled && (!held.isEmpty() || gate.hasPending()) && !gate.holding()) {
+    if (!drainScheduled && (!held.isEmpty() || gate.pending() > 0) && !gate.holding()) {
       drainScheduled = true;
       ctx.asJava().getSelf().tell(Drain.INSTANCE);
     }
@@ -125,6 +130,7 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
       held.clear();
     }
     Behavior<Object> next = target.apply(ctx, signal);
-    return afterTarget(ctx, next);
+    // Stopped, the entity handles nothing more: no drain to ask for.
+    return signal == PostStop.instance() ? next : afterTarget(ctx, next);
   }
 }

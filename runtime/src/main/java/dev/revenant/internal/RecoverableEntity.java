@@ -284,10 +284,10 @@ public final class RecoverableEntity<M, S>
 
   /** Messages handled before a write that stopped at a checkpoint boundary, not yet written. */
   @Override
-  public boolean hasPending() {
+  public int pending() {
     // A stopping entity writes nothing more (and has nothing pending: it stops on a failed
     // recovery); never ask for a drain it would not act on.
-    return !pending.isEmpty() && stopping == Stopping.NO;
+    return stopping == Stopping.NO ? pending.size() : 0;
   }
 
   /** The commands handled in arrival order. */
@@ -503,7 +503,7 @@ public final class RecoverableEntity<M, S>
    * write's last message, so a write that ran past the boundary would move the snapshot (and
    * lengthen the replay after it) by up to a batch. What is left stays pending and is written
    * first in the next write: the interceptor hands over the next batch as soon as this write is
-   * done, an empty one if nothing is held ({@link #hasPending}).
+   * done, an empty one if nothing is held ({@link #pending()}).
    */
   private Effect<MessageEnvelope, EntityState> flush() {
     if (pending.isEmpty()) {
