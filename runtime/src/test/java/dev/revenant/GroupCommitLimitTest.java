@@ -100,6 +100,25 @@ class GroupCommitLimitTest extends InMemoryEntityTest {
   }
 
   /**
+   * At batches of at most 100, with a checkpoint every {@code every} messages and the whole log
+   * kept: one message answered (sequence number 1, written alone), then a burst of {@code n}
+   * answered in order. Its first message is handled for 300 ms and then written alone; the others
+   * are in the mailbox by then and all held during that write, whatever the machine's speed.
+   * Returns the journal writes the burst took.
+   */
+  private int burstAfterALoneMessage(int every, int n) {
+    useConfig("revenant.group-commit.max-batch-size = 100");
+    ActorRef<Counter.Msg> entity =
+        kit.spawn(measuring(CheckpointPolicy.everyMessages(every).keepingWholeLog()).create(id));
+    TestProbe<Counter.Reply> probe = kit.createTestProbe();
+    burst(entity, probe, 1, 0);
+    int before = InMemoryJournal.writes("limit|" + id);
+    pauseNextMillis.set(300);
+    burst(entity, probe, n, 1);
+    return InMemoryJournal.writes("limit|" + id) - before;
+  }
+
+  /**
    * A lone message is written at once, so the burst after it starts one past a checkpoint
    * boundary; each write stops at a boundary (see RecoverableEntity.flush), and the message or
    * two it leaves must go first into the next batch, not into a write of their own (which
@@ -107,18 +126,8 @@ class GroupCommitLimitTest extends InMemoryEntityTest {
    */
   @Test
   void aBurstAfterALoneMessageIsWrittenInFullBatchesAlignedToCheckpoints() {
-    useConfig("revenant.group-commit.max-batch-size = 100");
     String pid = "limit|" + id;
-    ActorRef<Counter.Msg> entity =
-        kit.spawn(measuring(CheckpointPolicy.everyMessages(100).keepingWholeLog()).create(id));
-    TestProbe<Counter.Reply> probe = kit.createTestProbe();
-    burst(entity, probe, 1, 0); // recovered; sequence number 1 written alone
-    int before = InMemoryJournal.writes(pid);
-    // Message 2 is handled for 300 ms and then written alone; the other 1,000 are in the mailbox
-    // by then and are all held during that write, whatever the machine's speed.
-    pauseNextMillis.set(300);
-    burst(entity, probe, 1_001, 1);
-    int writes = InMemoryJournal.writes(pid) - before;
+    int writes = burstAfterALoneMessage(100, 1_001);
     System.out.println("group commit after a lone message: 1,001 messages in " + writes
         + " writes of at most 100, checkpoint every 100");
     assertThat(InMemoryJournal.storedEvents(pid)).isEqualTo(1_002);
@@ -136,15 +145,8 @@ class GroupCommitLimitTest extends InMemoryEntityTest {
    */
   @Test
   void checkpointsMoreOftenThanTheBatchSizeDoNotPileUpUnwrittenMessages() {
-    useConfig("revenant.group-commit.max-batch-size = 100");
     String pid = "limit|" + id;
-    ActorRef<Counter.Msg> entity =
-        kit.spawn(measuring(CheckpointPolicy.everyMessages(10).keepingWholeLog()).create(id));
-    TestProbe<Counter.Reply> probe = kit.createTestProbe();
-    burst(entity, probe, 1, 0);
-    pauseNextMillis.set(300);
-    burst(entity, probe, 2_001, 1);
-    int writes = InMemoryJournal.writes(pid);
+    int writes = burstAfterALoneMessage(10, 2_001) + 1;
     System.out.println("checkpoint every 10, batches of 100: 2,002 messages in " + writes
         + " writes; at most " + mostUnwritten.get() + " handled and not yet written");
     assertThat(InMemoryJournal.storedEvents(pid)).isEqualTo(2_002);
