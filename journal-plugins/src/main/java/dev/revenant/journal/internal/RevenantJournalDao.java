@@ -79,6 +79,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
   private final String insertSql;
   private final java.util.concurrent.Executor decodeExecutor;
   private final int decodeParallelism;
+  private final WriteQueue<Tuple2<JournalAkkaSerializationRow,
+      scala.collection.immutable.Set<String>>> writes;
   /** Rows decoded per task during a replay: small enough that the entity starts early. */
   private static final int DECODE_CHUNK = 1000;
 
@@ -131,6 +133,9 @@ public class RevenantJournalDao extends DefaultJournalDao {
         + " FROM " + table + " WHERE " + pid + " = ? AND " + q(c.deleted()) + " = FALSE AND "
         + seq + " >= ? AND " + seq + " <= ? ORDER BY " + pid + ", " + seq + " LIMIT ?";
     this.insertSql = insertSql(c);
+    this.writes = new WriteQueue<>(this::writeRows, journalConfig.daoConfig().batchSize(),
+        journalConfig.daoConfig().parallelism(), journalConfig.daoConfig().bufferSize(),
+        "bufferSize of the journal plugin, revenant.journal.max-writing-entities", ec);
   }
 
   /** The columns a write fills (all but {@code ordering}, which the database assigns). */
@@ -159,23 +164,37 @@ public class RevenantJournalDao extends DefaultJournalDao {
   }
 
   /**
-   * Writes one batch of the plugin's write queue (the entries of every entity that wrote since
-   * the last batch) in one transaction, as the plugin does, with a plain JDBC batch INSERT. The
-   * plugin inserts through Slick with {@code RETURNING ordering} (to tag the rows, also when no
-   * row has a tag); the plain batch made a one-entity burst on H2 faster (src-test/bin/bench,
-   * W2). Revenant never tags entries; a batch with tags goes the plugin's way.
+   * Queues one write's rows for the next batch ({@link WriteQueue}, in place of the plugin's
+   * write queue, with the same batches: batchSize, parallelism and bufferSize as configured).
    */
+  @Override
+  public Future<BoxedUnit> queueWriteJournalRows(
+      scala.collection.immutable.Seq<Tuple2<JournalAkkaSerializationRow,
+          scala.collection.immutable.Set<String>>> xs) {
+    return writes.offer(xs);
+  }
+
   @Override
   public Future<BoxedUnit> writeJournalRows(
       scala.collection.immutable.Seq<Tuple2<JournalAkkaSerializationRow,
           scala.collection.immutable.Set<String>>> xs) {
+    return writeRows(scala.jdk.javaapi.CollectionConverters.asJava(xs));
+  }
+
+  /**
+   * Writes one batch of the write queue (the entries of every entity that wrote since the last
+   * batch) in one transaction, as the plugin does, with a plain JDBC batch INSERT. The plugin
+   * inserts through Slick with {@code RETURNING ordering} (to tag the rows, also when no row has
+   * a tag); the plain batch made a one-entity burst on H2 faster (src-test/bin/bench, W2).
+   * Revenant never tags entries; a batch with tags goes the plugin's way.
+   */
+  private Future<BoxedUnit> writeRows(
+      List<Tuple2<JournalAkkaSerializationRow, scala.collection.immutable.Set<String>>> xs) {
     List<JournalAkkaSerializationRow> rows = new ArrayList<>(xs.size());
-    scala.collection.Iterator<Tuple2<JournalAkkaSerializationRow,
-        scala.collection.immutable.Set<String>>> it = xs.iterator();
-    while (it.hasNext()) {
-      Tuple2<JournalAkkaSerializationRow, scala.collection.immutable.Set<String>> x = it.next();
+    for (Tuple2<JournalAkkaSerializationRow, scala.collection.immutable.Set<String>> x : xs) {
       if (!x._2().isEmpty()) {
-        return super.writeJournalRows(xs);
+        return super.writeJournalRows(
+            scala.jdk.javaapi.CollectionConverters.asScala(xs).toList());
       }
       rows.add(x._1());
     }
