@@ -165,7 +165,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
 
   /**
    * Queues one write's rows for the next batch ({@link WriteQueue}, in place of the plugin's
-   * write queue, with the same batches: batchSize, parallelism and bufferSize as configured).
+   * write queue, batching as it does: batchSize, parallelism and bufferSize as configured). The
+   * plugin's own queue, an Akka stream its constructor starts, stays idle.
    */
   @Override
   public Future<BoxedUnit> queueWriteJournalRows(

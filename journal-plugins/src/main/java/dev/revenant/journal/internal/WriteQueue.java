@@ -19,13 +19,19 @@ import scala.util.Try;
  * order. Each write's future completes with its batch. Up to {@code bufferSize} writes wait;
  * a write beyond that fails at once, naming the setting.
  *
- * <p>It does what akka-persistence-jdbc's {@code BaseDao.writeQueue} does (an Akka stream:
- * {@code Source.queue}, {@code batchWeighted}, {@code mapAsync(parallelism)}) with the same
- * batches, without its two costs per write: {@code batchWeighted} appended each write's rows to
- * the batch so far as an immutable {@code List} ({@code rows ++ newRows}), copying the whole
- * batch for every write (about 200 list cells per row at batches of 400: 1.2 GB of the 4.1 GB a
- * 1000-entity run allocated, src-test/bench-results/2026-11-27-1537-w1-mariadb-allocations.md),
- * and each write went through the stream's actor on its way in and out.
+ * <p>It batches as akka-persistence-jdbc's {@code BaseDao.writeQueue} does (an Akka stream:
+ * {@code Source.queue}, {@code batchWeighted}, {@code mapAsync(parallelism)}), without its two
+ * costs per write: {@code batchWeighted} appended each write's rows to the batch so far as an
+ * immutable {@code List} ({@code rows ++ newRows}), copying the whole batch for every write
+ * (about 200 list cells per row at batches of 400: 1.2 GB of the 4.1 GB a 1000-entity run
+ * allocated, src-test/bench-results/2026-11-27-1537-w1-mariadb-allocations.md), and each write
+ * went through the stream's actor on its way in and out. One difference: {@code bufferSize}
+ * counts every waiting write here, where the stream counted only those behind the batch it was
+ * gathering, so the limit is reached up to a batch sooner.
+ *
+ * <p>A failed batch (the database closed or unreachable, a duplicate key) fails the writes in
+ * it and the queue goes on with the next. Nothing is closed at shutdown: writes still waiting
+ * when the dispatcher stops are never completed, as with the plugin's stream.
  */
 final class WriteQueue<T> {
 
@@ -51,7 +57,9 @@ final class WriteQueue<T> {
 
   /**
    * @param bufferSetting the setting that sets {@code bufferSize}, named when a write is refused
-   * @param ec where a finished batch completes its writes and starts the next batch
+   * @param ec where a finished batch completes its writes and starts the next batch; it must
+   *     not run tasks on the calling thread, or a writer whose futures are already complete
+   *     would write batch after batch in one deepening call stack
    */
   WriteQueue(Writer<T> writer, int batchSize, int parallelism, int bufferSize,
       String bufferSetting, ExecutionContext ec) {
@@ -75,9 +83,10 @@ final class WriteQueue<T> {
     Batch<T> start;
     synchronized (this) {
       if (waiting.size() >= bufferSize) {
-        return Future$.MODULE$.failed(new IllegalStateException("the journal's write queue is full: ["
-            + waiting.size() + "] writes are waiting for a batch (" + bufferSetting
-            + "); this write of [" + size + "] entries is refused"));
+        return Future$.MODULE$.failed(new IllegalStateException(
+            "the journal's write queue is full: [" + waiting.size() + "] writes are waiting"
+                + " for a batch; this write of [" + size + "] entries is refused. Raise "
+                + bufferSetting + " if this many entities write at once"));
       }
       waiting.addLast(new Waiting<>(done, rows, size));
       start = inFlight < parallelism ? take() : null;
@@ -114,8 +123,18 @@ final class WriteQueue<T> {
     Future<BoxedUnit> written;
     try {
       written = writer.write(batch.rows());
-    } catch (RuntimeException e) {
-      written = Future$.MODULE$.failed(e);
+      if (written == null) {
+        throw new IllegalStateException("the journal's writer returned no future");
+      }
+    } catch (Throwable e) {
+      // Whatever the writer throws fails this batch only; the queue goes on with the next,
+      // from the executor rather than deeper in this call stack.
+      Try<BoxedUnit> failure = new scala.util.Failure<>(e);
+      ec.execute(() -> finished(batch, failure));
+      if (!scala.util.control.NonFatal$.MODULE$.apply(e)) {
+        throw e;
+      }
+      return;
     }
     written.onComplete(result -> {
       finished(batch, result);
@@ -129,11 +148,14 @@ final class WriteQueue<T> {
       inFlight--;
       next = take();
     }
-    for (Promise<BoxedUnit> done : batch.done()) {
-      done.complete(result);
-    }
-    if (next != null) {
-      write(next);
+    try {
+      for (Promise<BoxedUnit> done : batch.done()) {
+        done.tryComplete(result);
+      }
+    } finally {
+      if (next != null) {
+        write(next);
+      }
     }
   }
 }

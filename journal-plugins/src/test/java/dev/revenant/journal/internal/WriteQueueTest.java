@@ -42,6 +42,8 @@ class WriteQueueTest {
     }
   }
 
+  // On the test's thread, so each step is seen at once. The writers here never return a future
+  // that is already complete, so batches do not nest (WriteQueue's constructor says why).
   private static final ExecutionContext SAME_THREAD = ExecutionContext.fromExecutor(Runnable::run);
 
   private static scala.collection.immutable.Seq<String> rows(String... r) {
@@ -107,6 +109,24 @@ class WriteQueueTest {
     // The second batch finishing first frees a slot just the same.
     w.succeed(1);
     assertThat(w.batches.get(2)).containsExactly("c1", "d1");
+    // Two in flight again (the first and the third): a new write waits.
+    q.offer(rows("e1"));
+    assertThat(w.batches).hasSize(3);
+    w.succeed(0);
+    assertThat(w.batches.get(3)).containsExactly("e1");
+  }
+
+  @Test
+  void aLargeWriteBehindASmallWaitingOneWaitsForTheNextBatch() {
+    Writes w = new Writes();
+    WriteQueue<String> q = queue(w, 3, 1, 100);
+    q.offer(rows("a1"));
+    q.offer(rows("b1"));
+    q.offer(rows("c1", "c2", "c3", "c4"));
+    w.succeed(0);
+    assertThat(w.batches.get(1)).containsExactly("b1");
+    w.succeed(1);
+    assertThat(w.batches.get(2)).containsExactly("c1", "c2", "c3", "c4");
   }
 
   @Test
@@ -131,12 +151,80 @@ class WriteQueueTest {
   void aWriterThatThrowsFailsThatBatchOnly() {
     Writes w = new Writes();
     WriteQueue<String> q = queue(w, 10, 1, 100);
-    w.throwNext = new IllegalArgumentException("cannot prepare the insert");
-    Future<BoxedUnit> a = q.offer(rows("a1"));
-    assertThat(a.value().get().failed().get()).hasMessage("cannot prepare the insert");
+    q.offer(rows("a1"));
     Future<BoxedUnit> b = q.offer(rows("b1"));
-    w.succeed(0);
-    assertThat(b.value().get().isSuccess()).isTrue();
+    Future<BoxedUnit> c = q.offer(rows("c1"));
+    w.throwNext = new IllegalArgumentException("cannot prepare the insert");
+    w.succeed(0); // the batch of b and c is written next, and the writer throws
+    assertThat(b.value().get().failed().get()).hasMessage("cannot prepare the insert");
+    assertThat(c.value().get().failed().get()).hasMessage("cannot prepare the insert");
+    Future<BoxedUnit> d = q.offer(rows("d1"));
+    assertThat(w.batches).containsExactly(List.of("a1"), List.of("d1"));
+    w.succeed(1);
+    assertThat(d.value().get().isSuccess()).isTrue();
+  }
+
+  @Test
+  void writersOnManyThreadsAllCompleteWithNoMoreThanParallelismBatchesInFlight()
+      throws Exception {
+    int threads = 8;
+    int perThread = 2_000;
+    int parallelism = 3;
+    java.util.concurrent.ExecutorService db = java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.concurrent.ExecutorService callers =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ConcurrentLinkedQueue<List<String>> batches =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    WriteQueue.Writer<String> writer = batch -> {
+      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      Promise<BoxedUnit> p = Promise.apply();
+      db.execute(() -> {
+        batches.add(List.copyOf(batch));
+        inFlight.decrementAndGet();
+        p.success(BoxedUnit.UNIT);
+      });
+      return p.future();
+    };
+    try {
+      WriteQueue<String> q = new WriteQueue<>(writer, 50, parallelism, 100_000, "test",
+          ExecutionContext.fromExecutor(db));
+      List<java.util.concurrent.Future<List<Future<BoxedUnit>>>> submitted = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        submitted.add(callers.submit(() -> {
+          List<Future<BoxedUnit>> mine = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            mine.add(q.offer(rows(thread + "-" + i)));
+          }
+          return mine;
+        }));
+      }
+      for (java.util.concurrent.Future<List<Future<BoxedUnit>>> s : submitted) {
+        for (Future<BoxedUnit> f : s.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          scala.concurrent.Await.result(f, scala.concurrent.duration.Duration.create(30, "s"));
+        }
+      }
+      List<String> written = batches.stream().flatMap(List::stream).toList();
+      assertThat(written).hasSize(threads * perThread).doesNotHaveDuplicates();
+      assertThat(mostInFlight.get()).isBetween(1, parallelism);
+      assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeBetween(1, 50));
+      // Within a batch, each thread's writes are in the order it offered them. (Batches in
+      // flight together may finish in any order, as with the plugin: Akka Persistence sends an
+      // entity's next write only after the last one finished.)
+      for (List<String> b : batches) {
+        for (int t = 0; t < threads; t++) {
+          String prefix = t + "-";
+          assertThat(b.stream().filter(r -> r.startsWith(prefix))
+                  .mapToInt(r -> Integer.parseInt(r.substring(prefix.length()))))
+              .isSorted();
+        }
+      }
+    } finally {
+      callers.shutdownNow();
+      db.shutdownNow();
+    }
   }
 
   @Test
