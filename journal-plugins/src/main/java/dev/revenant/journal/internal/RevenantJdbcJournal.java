@@ -10,8 +10,9 @@ import scala.runtime.BoxedUnit;
  * akka-persistence-jdbc's journal with replays read by {@link RevenantJournalDao#replay} instead
  * of through an Akka stream: the same entries in the same order, with less work per entry (see
  * there). Writes, deletes and the highest sequence number go through the configured DAO as in
- * the plugin (a {@link RevenantJournalDao} queues writes in its own {@link WriteQueue}). Selected by {@code class} in the journal plugins' configuration
- * (reference.conf); with a DAO that is not a {@link RevenantJournalDao} it replays as the plugin.
+ * the plugin (a {@link RevenantJournalDao} queues writes in its own {@link WriteQueue}).
+ * Selected by {@code class} in the journal plugins' configuration (reference.conf); with a DAO
+ * that is not a {@link RevenantJournalDao} it replays as the plugin.
  */
 public final class RevenantJdbcJournal extends JdbcAsyncWriteJournal {
   public RevenantJdbcJournal(Config config) {

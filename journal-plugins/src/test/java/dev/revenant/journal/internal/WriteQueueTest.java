@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
@@ -170,13 +175,11 @@ class WriteQueueTest {
     int threads = 8;
     int perThread = 2_000;
     int parallelism = 3;
-    java.util.concurrent.ExecutorService db = java.util.concurrent.Executors.newFixedThreadPool(4);
-    java.util.concurrent.ExecutorService callers =
-        java.util.concurrent.Executors.newFixedThreadPool(threads);
-    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ConcurrentLinkedQueue<List<String>> batches =
-        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    ExecutorService db = Executors.newFixedThreadPool(4);
+    ExecutorService callers = Executors.newFixedThreadPool(threads);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger mostInFlight = new AtomicInteger();
+    ConcurrentLinkedQueue<List<String>> batches = new ConcurrentLinkedQueue<>();
     WriteQueue.Writer<String> writer = batch -> {
       mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       Promise<BoxedUnit> p = Promise.apply();
@@ -202,7 +205,7 @@ class WriteQueueTest {
         }));
       }
       for (java.util.concurrent.Future<List<Future<BoxedUnit>>> s : submitted) {
-        for (Future<BoxedUnit> f : s.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        for (Future<BoxedUnit> f : s.get(30, TimeUnit.SECONDS)) {
           scala.concurrent.Await.result(f, scala.concurrent.duration.Duration.create(30, "s"));
         }
       }
