@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.helpers.NOPLogger;
 
@@ -26,7 +27,7 @@ final class HandlerContext<M> implements RecoverableContext<M> {
   private final ActorRef<M> self;
   private final long sequenceNr;
   private final MessageEnvelope envelope;
-  private final Logger log;
+  private final Supplier<Logger> log;
   private final List<Output> outputs;
   private Map<String, PendingTimer> timers;
   private boolean timersCopied;
@@ -45,7 +46,7 @@ final class HandlerContext<M> implements RecoverableContext<M> {
       MessageEnvelope envelope,
       Map<String, PendingTimer> timers,
       Map<String, Channels.Outbox> outbox,
-      Logger log,
+      Supplier<Logger> log,
       List<Output> outputs) {
     this.entityType = entityType;
     this.entityId = entityId;
@@ -60,7 +61,7 @@ final class HandlerContext<M> implements RecoverableContext<M> {
 
   static <M> HandlerContext<M> live(
       String entityType, String entityId, ActorRef<M> self, long sequenceNr,
-      MessageEnvelope envelope, EntityState base, Logger log) {
+      MessageEnvelope envelope, EntityState base, Supplier<Logger> log) {
     return new HandlerContext<>(entityType, entityId, self, sequenceNr, envelope, base.timers(),
         base.channels().outbox(), log, new ArrayList<>(2));
   }
@@ -69,7 +70,7 @@ final class HandlerContext<M> implements RecoverableContext<M> {
       String entityType, String entityId, ActorRef<M> self, long sequenceNr,
       MessageEnvelope envelope, EntityState base) {
     return new HandlerContext<>(entityType, entityId, self, sequenceNr, envelope, base.timers(),
-        base.channels().outbox(), NOPLogger.NOP_LOGGER, null);
+        base.channels().outbox(), () -> NOPLogger.NOP_LOGGER, null);
   }
 
   /** Capture the first reply to {@code replyTo}: the answer repeated for an idempotency key. */
@@ -211,7 +212,7 @@ final class HandlerContext<M> implements RecoverableContext<M> {
 
   @Override
   public Logger log() {
-    return log;
+    return log.get();
   }
 
   private Map<String, PendingTimer> mutableTimers() {

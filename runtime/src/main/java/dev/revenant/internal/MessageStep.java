@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -44,11 +45,12 @@ final class MessageStep<M, S> {
   }
 
   /**
-   * @param log the handler's logger when live; null on replay
+   * @param log the handler's logger when live, fetched only if the handler asks for it (Akka's
+   *     {@code getLog()} fills the logging MDC each time it is called); null on replay
    * @throws Exception what the handler threw, {@link NoHandler} or {@link NullState}
    */
   @SuppressWarnings("unchecked")
-  Result apply(EntityState base, MessageEnvelope env, ActorRef<M> self, Logger log)
+  Result apply(EntityState base, MessageEnvelope env, ActorRef<M> self, Supplier<Logger> log)
       throws Exception {
     boolean live = log != null;
     long seq = base.sequenceNr() + 1;

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import scala.util.Try;
 
@@ -88,6 +89,8 @@ public final class RecoverableEntity<M, S>
   private final CheckpointPolicy checkpointPolicy;
   private final Serialization serialization;
   private final MessageStep<M, S> messageStep;
+  /** The handler's logger, fetched from Akka only when a handler logs. */
+  private final Supplier<Logger> handlerLog = this::log;
   private final EntityRouter router;
 
   private final List<Pending> pending = new ArrayList<>();
@@ -293,7 +296,7 @@ public final class RecoverableEntity<M, S>
   /** The commands handled in arrival order. */
   @Override
   public boolean isOwnCommand(Object message) {
-    return definition.messageType().isInstance(message)
+    return definition.isMessage(message)
         || message instanceof Delivery
         || message instanceof Confirmation
         || message instanceof TimerFired
@@ -357,7 +360,7 @@ public final class RecoverableEntity<M, S>
       redeliver(state);
       return Effect().none();
     }
-    if (definition.messageType().isInstance(command)) {
+    if (definition.isMessage(command)) {
       return receive(state, command, null, null);
     }
     log().warn(
@@ -438,7 +441,7 @@ public final class RecoverableEntity<M, S>
             delivery == null ? 0L : delivery.seq(), false);
     MessageStep.Result step;
     try {
-      step = step().apply(base, envelope, self(), log());
+      step = step().apply(base, envelope, self(), handlerLog);
     } catch (Exception e) {
       String failure = e instanceof MessageStep.NoHandler
           ? "[REV-E002] Entity [{}] of type [{}] has no handler for message class [{}] at"
@@ -460,7 +463,7 @@ public final class RecoverableEntity<M, S>
       envelope = new MessageEnvelope(message, envelope.receivedAtMillis(), envelope.seed(),
           writer, null, delivery.from(), delivery.seq(), true);
       try {
-        step = step().apply(base, envelope, self(), log());
+        step = step().apply(base, envelope, self(), handlerLog);
       } catch (Exception impossible) {
         throw new IllegalStateException("recording a rejected delivery failed", impossible);
       }
@@ -529,7 +532,10 @@ public final class RecoverableEntity<M, S>
       tentative = null;
     }
     writing = true;
-    return Effect().persist(events).thenRun(() -> release(batch));
+    // One message (every message of a closed loop) takes Akka's single-event path, which skips
+    // persistAll's per-write list building; the journal gets the same one-entry write either way.
+    return (events.size() == 1 ? Effect().persist(events.get(0)) : Effect().persist(events))
+        .thenRun(() -> release(batch));
   }
 
   /** Runs once the batch is durable: outputs in the order their handlers produced them. */

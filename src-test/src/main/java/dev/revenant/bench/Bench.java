@@ -188,7 +188,7 @@ public final class Bench {
   }
 
   static void progress(String line) {
-    System.err.println("[bench " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))
+    System.err.println("[bench " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss.SSS"))
         + "] " + line);
   }
 
@@ -252,6 +252,7 @@ public final class Bench {
         try (Connection c = db.connect()) {
           backend.refreshStatistics(c);
         }
+        progress("start " + names.get(i));
         got[i] = m.get(i).run();
         progress((r <= 0 ? "warm-up" : "rep " + r + "/" + reps) + " " + names.get(i) + ": "
             + Results.fmt(got[i], into.get(i).unit));
