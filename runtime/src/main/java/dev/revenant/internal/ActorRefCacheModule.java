@@ -4,11 +4,14 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.Serialization;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * time, which was ~13 % of the CPU of replaying 100,000 logged messages that each carry a
  * reply address. The same path resolves to an equal reference every time (the path carries the
  * actor's uid, so a new incarnation is a new path); the cache is emptied when it holds {@value
- * #MAX_ENTRIES} paths. Registered for the jackson-cbor binding by the runtime's reference.conf,
- * after Akka's modules, so that it takes precedence.
+ * #MAX_ENTRIES} paths. Writing, it keeps the last path string of each referenced actor (see
+ * {@link CachingSerializer}). Registered for the jackson-cbor binding by the runtime's
+ * reference.conf, after Akka's modules, so that it takes precedence.
  */
 public final class ActorRefCacheModule extends SimpleModule {
   static final int MAX_ENTRIES = 10_000;
@@ -28,6 +32,7 @@ public final class ActorRefCacheModule extends SimpleModule {
   public ActorRefCacheModule() {
     super("revenant-actor-ref-cache");
     addDeserializer((Class) ActorRef.class, new CachingDeserializer());
+    addSerializer((Class) ActorRef.class, new CachingSerializer());
   }
 
   private static final class CachingDeserializer extends StdScalarDeserializer<ActorRef<?>> {
@@ -61,6 +66,49 @@ public final class ActorRefCacheModule extends SimpleModule {
       }
       cache.put(path, new Resolved(system, ref));
       return ref;
+    }
+  }
+
+  /**
+   * Writes each reply address's path string once per referenced actor instead of once per
+   * message: Akka's serializer checks the actor's system and builds the string from the path's
+   * elements and the system's address every time (~2 % of the CPU of W1's entities, whose every
+   * message carries its driver's address). Entries are keyed by the identity of the actor's path
+   * (which holds no reference to the actor itself, so a cached entry keeps no stopped actor
+   * alive) and of the actor system; a slot is overwritten by the next path that hashes to it.
+   */
+  private static final class CachingSerializer extends StdScalarSerializer<ActorRef<?>> {
+    private static final int SLOTS = 1024;
+
+    private record Written(akka.actor.ActorPath path, akka.actor.ActorSystem system,
+        String format) {}
+
+    // Entries are immutable records, so a racy read sees a whole one or none.
+    private final Written[] slots = new Written[SLOTS];
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    CachingSerializer() {
+      super((Class) ActorRef.class);
+    }
+
+    @Override
+    public void serialize(ActorRef<?> ref, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      Serialization.Information info = Serialization.getCurrentTransportInformation();
+      if (info == null) {
+        throw new IllegalStateException("an ActorRef [" + ref + "] can only be serialized by"
+            + " Akka's serialization (no actor system is set for this thread)");
+      }
+      akka.actor.ActorSystem system = info.system();
+      akka.actor.ActorPath path = ref.path();
+      int slot = System.identityHashCode(path) & (SLOTS - 1);
+      Written hit = slots[slot];
+      if (hit == null || hit.path() != path || hit.system() != system) {
+        hit = new Written(path, system,
+            ActorRefResolver.get(Adapter.toTyped(system)).toSerializationFormat(ref));
+        slots[slot] = hit;
+      }
+      gen.writeString(hit.format());
     }
   }
 }
