@@ -76,6 +76,11 @@ public interface RecoverableContext<M> {
   /** Cancels the timer with this key, if any; takes effect with this message. */
   void cancelTimer(String key);
 
-  /** A logger for the handler: it writes nothing while the entity replays its journal. */
+  /**
+   * A logger for the handler: it writes nothing while the entity replays its journal. Call it
+   * while the handler runs (Akka's logger sets the actor's logging MDC, such as {@code
+   * akkaSource}, from that call to the end of the message); keep the returned logger to log
+   * after the handler has returned.
+   */
   Logger log();
 }

@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.Serialization;
+import akka.serialization.Serialization$;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -21,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * time, which was ~13 % of the CPU of replaying 100,000 logged messages that each carry a
  * reply address. The same path resolves to an equal reference every time (the path carries the
  * actor's uid, so a new incarnation is a new path); the cache is emptied when it holds {@value
- * #MAX_ENTRIES} paths. Writing, it keeps the last path string of each referenced actor (see
- * {@link CachingSerializer}). Registered for the jackson-cbor binding by the runtime's
+ * #MAX_ENTRIES} paths. Writing, it keeps the path strings of recently written actors in a
+ * fixed number of slots (see {@link CachingSerializer}). Registered for the jackson-cbor binding by the runtime's
  * reference.conf, after Akka's modules, so that it takes precedence.
  */
 public final class ActorRefCacheModule extends SimpleModule {
@@ -33,6 +34,19 @@ public final class ActorRefCacheModule extends SimpleModule {
     super("revenant-actor-ref-cache");
     addDeserializer((Class) ActorRef.class, new CachingDeserializer());
     addSerializer((Class) ActorRef.class, new CachingSerializer());
+  }
+
+  /**
+   * The actor system Akka's serialization is working for on this thread. (Akka's own getter
+   * throws without saying what was being done.)
+   */
+  private static akka.actor.ActorSystem currentSystem(String what) {
+    Serialization.Information info = Serialization$.MODULE$.currentTransportInformation().value();
+    if (info == null) {
+      throw new IllegalStateException(what + " by Akka's serialization (no actor system is set"
+          + " for this thread)");
+    }
+    return info.system();
   }
 
   private static final class CachingDeserializer extends StdScalarDeserializer<ActorRef<?>> {
@@ -50,12 +64,8 @@ public final class ActorRefCacheModule extends SimpleModule {
         return (ActorRef<?>) ctx.handleUnexpectedToken(ActorRef.class, p);
       }
       String path = p.getText();
-      Serialization.Information info = Serialization.getCurrentTransportInformation();
-      if (info == null) {
-        throw new IllegalStateException("an ActorRef [" + path + "] can only be deserialized by"
-            + " Akka's serialization (no actor system is set for this thread)");
-      }
-      akka.actor.ActorSystem system = info.system();
+      akka.actor.ActorSystem system = currentSystem("an ActorRef [" + path + "] can only be"
+          + " deserialized");
       Resolved hit = cache.get(path);
       if (hit != null && hit.system() == system) {
         return hit.ref();
@@ -94,12 +104,8 @@ public final class ActorRefCacheModule extends SimpleModule {
     @Override
     public void serialize(ActorRef<?> ref, JsonGenerator gen, SerializerProvider provider)
         throws IOException {
-      Serialization.Information info = Serialization.getCurrentTransportInformation();
-      if (info == null) {
-        throw new IllegalStateException("an ActorRef [" + ref + "] can only be serialized by"
-            + " Akka's serialization (no actor system is set for this thread)");
-      }
-      akka.actor.ActorSystem system = info.system();
+      akka.actor.ActorSystem system = currentSystem("an ActorRef [" + ref + "] can only be"
+          + " serialized");
       akka.actor.ActorPath path = ref.path();
       int slot = System.identityHashCode(path) & (SLOTS - 1);
       Written hit = slots[slot];

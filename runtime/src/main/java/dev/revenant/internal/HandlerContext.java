@@ -28,6 +28,7 @@ final class HandlerContext<M> implements RecoverableContext<M> {
   private final long sequenceNr;
   private final MessageEnvelope envelope;
   private final Supplier<Logger> log;
+  private Logger resolvedLog;
   private final List<Output> outputs;
   private Map<String, PendingTimer> timers;
   private boolean timersCopied;
@@ -212,7 +213,11 @@ final class HandlerContext<M> implements RecoverableContext<M> {
 
   @Override
   public Logger log() {
-    return log.get();
+    // Fetched once, on the first call: Akka hands its logger out on the actor's thread only.
+    if (resolvedLog == null) {
+      resolvedLog = log.get();
+    }
+    return resolvedLog;
   }
 
   private Map<String, PendingTimer> mutableTimers() {

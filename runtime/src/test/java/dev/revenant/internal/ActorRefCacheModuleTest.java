@@ -116,6 +116,10 @@ class ActorRefCacheModuleTest {
       for (int i = 0; i < 1500; i++) {
         refs.add(a.spawn(Behaviors.<String>empty(), "empty-" + i));
       }
+      assertThat(mapper.getSerializerProviderInstance()
+              .findValueSerializer(refs.get(0).getClass()).getClass().getSimpleName())
+          .as("the serializer Akka's mapper uses for references")
+          .isEqualTo("CachingSerializer");
       Serialization ser = SerializationExtension.get(Adapter.toClassic(a.system()));
       for (int round = 0; round < 2; round++) {
         for (int i = 0; i < refs.size(); i++) {
@@ -144,6 +148,10 @@ class ActorRefCacheModuleTest {
           .isEqualTo(resolver.toSerializationFormat(refs.get(0)));
       assertThatThrownBy(() -> writeIn(classicB, shared, fromA))
           .hasStackTraceContaining("shouldn't be used for");
+      // Outside Akka's serialization there is no system to write for: the error says so.
+      assertThatThrownBy(() -> shared.writeValueAsBytes(fromA))
+          .hasStackTraceContaining("can only be serialized by Akka's serialization (no actor"
+              + " system is set for this thread)");
     } finally {
       a.shutdownTestKit();
       b.shutdownTestKit();
