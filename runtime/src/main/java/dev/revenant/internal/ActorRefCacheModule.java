@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * reply address. The same path resolves to an equal reference every time (the path carries the
  * actor's uid, so a new incarnation is a new path); the cache is emptied when it holds {@value
  * #MAX_ENTRIES} paths. Writing, it keeps the path strings of recently written actors in a
- * fixed number of slots (see {@link CachingSerializer}). Registered for the jackson-cbor binding by the runtime's
- * reference.conf, after Akka's modules, so that it takes precedence.
+ * fixed number of slots (see {@link CachingSerializer}). Registered for the jackson-cbor binding
+ * by the runtime's reference.conf, after Akka's modules, so that it takes precedence.
  */
 public final class ActorRefCacheModule extends SimpleModule {
   static final int MAX_ENTRIES = 10_000;
@@ -40,11 +40,12 @@ public final class ActorRefCacheModule extends SimpleModule {
    * The actor system Akka's serialization is working for on this thread. (Akka's own getter
    * throws without saying what was being done.)
    */
-  private static akka.actor.ActorSystem currentSystem(String what) {
+  private static akka.actor.ActorSystem currentSystem(Object ref, String verb) {
     Serialization.Information info = Serialization$.MODULE$.currentTransportInformation().value();
     if (info == null) {
-      throw new IllegalStateException(what + " by Akka's serialization (no actor system is set"
-          + " for this thread)");
+      // The message is built here only: this runs for every reference written or read.
+      throw new IllegalStateException("an ActorRef [" + ref + "] can only be " + verb
+          + " by Akka's serialization (no actor system is set for this thread)");
     }
     return info.system();
   }
@@ -64,8 +65,7 @@ public final class ActorRefCacheModule extends SimpleModule {
         return (ActorRef<?>) ctx.handleUnexpectedToken(ActorRef.class, p);
       }
       String path = p.getText();
-      akka.actor.ActorSystem system = currentSystem("an ActorRef [" + path + "] can only be"
-          + " deserialized");
+      akka.actor.ActorSystem system = currentSystem(path, "deserialized");
       Resolved hit = cache.get(path);
       if (hit != null && hit.system() == system) {
         return hit.ref();
@@ -104,8 +104,7 @@ public final class ActorRefCacheModule extends SimpleModule {
     @Override
     public void serialize(ActorRef<?> ref, JsonGenerator gen, SerializerProvider provider)
         throws IOException {
-      akka.actor.ActorSystem system = currentSystem("an ActorRef [" + ref + "] can only be"
-          + " serialized");
+      akka.actor.ActorSystem system = currentSystem(ref, "serialized");
       akka.actor.ActorPath path = ref.path();
       int slot = System.identityHashCode(path) & (SLOTS - 1);
       Written hit = slots[slot];

@@ -25,7 +25,8 @@ public final class EntityDefinition<M, S> {
   // Per message class, looked up on every message. Class.isInstance and isAssignableFrom against
   // an interface go through the class's one-entry cache of its interfaces, which on JDK 17 two
   // checks against different interfaces evict by turns, with a shared write each time
-  // (JDK-8180450); the W1 profile found the message-type check at 3 % of the entity's samples.
+  // (JDK-8180450). In the W1 profile the check had 3 % of the entity's samples before and under
+  // 2 % after; much of what is left is the first read of a message sent from another thread.
   private final ClassValue<Boolean> isMessageClass = new ClassValue<>() {
     @Override
     protected Boolean computeValue(Class<?> c) {
