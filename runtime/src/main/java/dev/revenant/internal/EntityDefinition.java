@@ -5,7 +5,6 @@ import dev.revenant.MessageHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,31 +18,25 @@ public final class EntityDefinition<M, S> {
   private final Map<Class<?>, MessageHandler<M, S, ? extends M>> handlers;
   private final Optional<CheckpointPolicy> checkpointPolicy;
   private final Map<Class<?>, IdempotencyRule> idempotency;
-  private final Map<Class<?>, MessageHandler<M, S, ? extends M>> resolved =
-      new ConcurrentHashMap<>();
   private final AtomicBoolean initialStateChecked = new AtomicBoolean();
-  // Per message class, looked up on every message. Class.isInstance and isAssignableFrom against
-  // an interface go through the class's one-entry cache of its interfaces, which on JDK 17 two
-  // checks against different interfaces evict by turns, with a shared write each time
-  // (JDK-8180450). In the W1 profile the check had 3 % of the entity's samples before and under
-  // 2 % after; much of what is left is the first read of a message sent from another thread.
-  private final ClassValue<Boolean> isMessageClass = new ClassValue<>() {
+  /**
+   * What every message needs of its class, computed once per class. Class.isInstance and
+   * isAssignableFrom against an interface go through the class's one-entry cache of its
+   * interfaces, which on JDK 17 two checks against different interfaces evict by turns, with a
+   * shared write each time (JDK-8180450). In the W1 profile the message-type check had 3 % of
+   * the entity's samples before and under 2 % after; much of what is left is the first read of
+   * a message sent from another thread.
+   */
+  private final ClassValue<ClassFacts<M, S>> facts = new ClassValue<>() {
     @Override
-    protected Boolean computeValue(Class<?> c) {
-      return messageType.isAssignableFrom(c);
+    protected ClassFacts<M, S> computeValue(Class<?> c) {
+      return new ClassFacts<>(messageType.isAssignableFrom(c), lookup(c), idempotencyRule(c));
     }
   };
-  private final ClassValue<Optional<IdempotencyRule>> idempotencyByClass = new ClassValue<>() {
-    @Override
-    protected Optional<IdempotencyRule> computeValue(Class<?> c) {
-      for (Map.Entry<Class<?>, IdempotencyRule> e : idempotency.entrySet()) {
-        if (e.getKey().isAssignableFrom(c)) {
-          return Optional.of(e.getValue());
-        }
-      }
-      return Optional.empty();
-    }
-  };
+
+  /** Per message class: one of this actor's messages?, its handler, its idempotency rule. */
+  private record ClassFacts<M, S>(
+      boolean isMessage, MessageHandler<M, S, ? extends M> handler, IdempotencyRule rule) {}
 
   /**
    * @param handlers by message class, in registration order
@@ -67,12 +60,21 @@ public final class EntityDefinition<M, S> {
 
   /** The idempotency rule for a message's class, or null. */
   public IdempotencyRule idempotencyFor(Class<?> messageClass) {
-    return idempotencyByClass.get(messageClass).orElse(null);
+    return facts.get(messageClass).rule();
+  }
+
+  private IdempotencyRule idempotencyRule(Class<?> c) {
+    for (Map.Entry<Class<?>, IdempotencyRule> e : idempotency.entrySet()) {
+      if (e.getKey().isAssignableFrom(c)) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   /** Whether a (non-null) message is one of this actor's messages. */
   public boolean isMessage(Object message) {
-    return isMessageClass.get(message.getClass());
+    return facts.get(message.getClass()).isMessage();
   }
 
   public String entityType() {
@@ -107,7 +109,7 @@ public final class EntityDefinition<M, S> {
    */
   @SuppressWarnings("unchecked")
   public MessageHandler<M, S, M> handlerFor(Class<?> messageClass) {
-    return (MessageHandler<M, S, M>) resolved.computeIfAbsent(messageClass, this::lookup);
+    return (MessageHandler<M, S, M>) facts.get(messageClass).handler();
   }
 
   private MessageHandler<M, S, ? extends M> lookup(Class<?> c) {
