@@ -33,6 +33,11 @@ public record JournalSettings(
       throw new ConfigException.BadValue(
           "revenant.journal.pool.max-connections", "must be at least 1, was [" + max + "]");
     }
+    int writes = c.getInt("write-parallelism");
+    if (writes < 1 || writes > 64) {
+      throw new ConfigException.BadValue(
+          "revenant.journal.write-parallelism", "must be between 1 and 64, was [" + writes + "]");
+    }
     if (c.getDuration("pool.connection-timeout").toMillis() < 250) {
       throw new ConfigException.BadValue(
           "revenant.journal.pool.connection-timeout",

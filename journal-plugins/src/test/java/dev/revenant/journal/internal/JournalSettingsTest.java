@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,26 @@ class JournalSettingsTest {
               load(Map.of("revenant.journal.replay-decode-parallelism", bad))))
           .isInstanceOf(ConfigException.BadValue.class)
           .hasMessageContaining("revenant.journal.replay-decode-parallelism")
+          .hasMessageContaining("[" + bad + "]");
+    }
+  }
+
+  @Test
+  void writeParallelismDefaultsToTwoOnEveryPluginAndRejectsValuesOutOfRange() {
+    Config config = load(Map.of());
+    JournalSettings.from(config);
+    for (String backend : List.of("h2-file", "h2-server", "postgres", "mariadb")) {
+      assertThat(config.getInt("revenant.journal.plugins." + backend + ".journal.parallelism"))
+          .isEqualTo(2);
+    }
+    assertThat(load(Map.of("revenant.journal.write-parallelism", 5))
+            .getInt("revenant.journal.plugins.postgres.journal.parallelism"))
+        .isEqualTo(5);
+    for (int bad : new int[] {0, -1, 65}) {
+      assertThatThrownBy(() -> JournalSettings.from(
+              load(Map.of("revenant.journal.write-parallelism", bad))))
+          .isInstanceOf(ConfigException.BadValue.class)
+          .hasMessageContaining("revenant.journal.write-parallelism")
           .hasMessageContaining("[" + bad + "]");
     }
   }
