@@ -2,13 +2,14 @@ package dev.revenant.internal;
 
 import akka.actor.Dropped;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.BehaviorInterceptor;
+import akka.actor.typed.ExtensibleBehavior;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.PreRestart;
 import akka.actor.typed.Signal;
 import akka.actor.typed.TypedActorContext;
 import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.persistence.typed.internal.Running;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +26,21 @@ import java.util.List;
  *
  * <p>Only the entity's own commands are held (see {@link Gate#isOwnCommand}); Akka's internal
  * messages (journal and snapshot responses, recovery ticks) and foreign messages pass through at
- * once. A batch is handed over by a {@link Drain} sent to self, because an interceptor may call
- * its target only once per message. Everything runs on the actor's thread.
+ * once. A batch is handed over by a {@link Drain} sent to self, so that the message being
+ * handled is done with first. Everything runs on the actor's thread.
+ *
+ * <p>It keeps the entity's Akka Persistence behaviour as a field and always answers {@code
+ * same}, where a {@code BehaviorInterceptor} (what this class was until 2026-11-28) answers with
+ * the new behaviour whenever the one below changes. Akka Persistence changes behaviour twice per
+ * write (to persisting and back), and each change made every interceptor above it (this one,
+ * the timers and the snapshot fall-back supervisor) start the new stack, walk it for a duplicate
+ * of itself and wrap it anew. Messages, signals and the special results ({@code unhandled},
+ * {@code stopped}, failed) are passed on as Akka's interceptors pass them, so a stop still
+ * signals {@code PostStop} to the last behaviour, and a restart {@code PreRestart}.
  */
-final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
+final class GroupCommitBehavior extends ExtensibleBehavior<Object> {
 
-  /** What the interceptor needs to know of the entity it guards. */
+  /** What this behaviour needs to know of the entity it guards. */
   interface Gate {
     /** True while commands must wait: during recovery or while a journal write is in flight. */
     boolean holding();
@@ -54,28 +64,56 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
    */
   enum Drain { INSTANCE }
 
+  private static final Behavior<Object> SAME = Behaviors.same();
+
   private final Gate gate;
   private final int maxBatch;
   private final int capacity;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private boolean drainScheduled;
+  /** The entity's Akka Persistence behaviour, started; replaced when it changes. */
+  private Behavior<Object> inner;
 
-  GroupCommitInterceptor(Gate gate, int maxBatch, int capacity) {
-    super(Object.class);
+  /**
+   * @param inner the entity's behaviour, already started ({@link Behavior#start})
+   */
+  GroupCommitBehavior(Gate gate, int maxBatch, int capacity, Behavior<Object> inner) {
     this.gate = gate;
     this.maxBatch = maxBatch;
     this.capacity = capacity;
+    this.inner = inner;
+  }
+
+  /**
+   * The sequence number of the entry being replayed during recovery, or of the last one written
+   * afterwards: what Akka's {@code EventSourcedBehavior.lastSequenceNumber(context)} returns, which
+   * looks for it through Akka's interceptors only and so does not find it behind this behaviour.
+   * Akka's recovery and running behaviours keep it behind the same internal interface.
+   */
+  long lastSequenceNumber() {
+    long[] found = {-1};
+    Behavior.existsInStack(inner, b -> {
+      if (b instanceof Running.WithSeqNrAccessible accessible) {
+        found[0] = accessible.currentSequenceNumber();
+        return true;
+      }
+      return false;
+    });
+    if (found[0] < 0) {
+      throw new IllegalStateException("no sequence number in the entity's behaviour "
+          + inner.getClass().getName() + ": asked outside its handlers?");
+    }
+    return found[0];
   }
 
   @Override
-  public Behavior<Object> aroundReceive(
-      TypedActorContext<Object> ctx, Object msg, ReceiveTarget<Object> target) {
+  public Behavior<Object> receive(TypedActorContext<Object> ctx, Object msg) {
     if (msg == Drain.INSTANCE) {
       drainScheduled = false;
       int pending = gate.pending();
       if (gate.holding() || (held.isEmpty() && pending == 0)) {
         // A write started since (its completion schedules the next drain), or nothing to do.
-        return Behaviors.same();
+        return SAME;
       }
       // The entity writes what is pending first, at most max-batch-size at a time. Without the
       // room check a write cut short at a checkpoint boundary (every-messages below
@@ -86,7 +124,8 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
       for (int i = 0; i < n; i++) {
         batch.add(held.pollFirst());
       }
-      return afterTarget(ctx, target.apply(ctx, new RecoverableEntity.Batch(batch)));
+      return afterInner(ctx, Behavior.interpretMessage(
+          inner, ctx, new RecoverableEntity.Batch(batch)));
     }
     if ((!held.isEmpty() || gate.holding()) && gate.isOwnCommand(msg)) {
       if (held.size() >= capacity) {
@@ -97,29 +136,16 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
         Adapter.toClassic(ctx.asJava().getSystem()).eventStream().publish(
             new Dropped(msg, "Revenant stash-capacity reached",
                 akka.actor.ActorRef.noSender(), Adapter.toClassic(ctx.asJava().getSelf())));
-        return Behaviors.same();
+        return SAME;
       }
       held.addLast(msg);
-      return Behaviors.same();
+      return SAME;
     }
-    return afterTarget(ctx, target.apply(ctx, msg));
-  }
-
-  /**
-   * Once the entity can take commands again, asks for a drain of what is held or pending. Sent
-   * to self, so that the current message is done with first.
-   */
-  private Behavior<Object> afterTarget(TypedActorContext<Object> ctx, Behavior<Object> next) {
-    if (!drainScheduled && (!held.isEmpty() || gate.pending() > 0) && !gate.holding()) {
-      drainScheduled = true;
-      ctx.asJava().getSelf().tell(Drain.INSTANCE);
-    }
-    return next;
+    return afterInner(ctx, Behavior.interpretMessage(inner, ctx, msg));
   }
 
   @Override
-  public Behavior<Object> aroundSignal(
-      TypedActorContext<Object> ctx, Signal signal, SignalTarget<Object> target) {
+  public Behavior<Object> receiveSignal(TypedActorContext<Object> ctx, Signal signal) {
     if ((signal == PostStop.instance() || signal == PreRestart.instance()) && !held.isEmpty()) {
       // Like Akka's own stash, what is held is not handled once the entity stops or is
       // restarted from scratch (to fall back to an older snapshot).
@@ -129,8 +155,42 @@ final class GroupCommitInterceptor extends BehaviorInterceptor<Object, Object> {
           gate.describe(), held.size());
       held.clear();
     }
-    Behavior<Object> next = target.apply(ctx, signal);
+    Behavior<Object> next = Behavior.interpretSignal(inner, ctx, signal);
     // Stopped, the entity handles nothing more: no drain to ask for.
-    return signal == PostStop.instance() ? next : afterTarget(ctx, next);
+    return signal == PostStop.instance() ? adopt(next) : afterInner(ctx, next);
+  }
+
+  /**
+   * Keeps what the entity's behaviour became and, once the entity can take commands again, asks
+   * for a drain of what is held or pending. Sent to self, so that the current message is done
+   * with first.
+   */
+  private Behavior<Object> afterInner(TypedActorContext<Object> ctx, Behavior<Object> next) {
+    Behavior<Object> result = adopt(next);
+    if (!drainScheduled && (!held.isEmpty() || gate.pending() > 0) && !gate.holding()) {
+      drainScheduled = true;
+      ctx.asJava().getSelf().tell(Drain.INSTANCE);
+    }
+    return result;
+  }
+
+  /**
+   * What the behaviour below returned, as this one answers it: {@code same} and {@code unhandled}
+   * as they are (the latter so that Akka publishes the message as unhandled), a stopped or failed
+   * behaviour handed up (the actor stops, and {@code PostStop} goes to this behaviour, which
+   * passes it to the last live one below), and a new live behaviour kept, answered by
+   * {@code same}.
+   */
+  private Behavior<Object> adopt(Behavior<Object> next) {
+    if (next == SAME || Behavior.isUnhandled(next) || !Behavior.isAlive(next)) {
+      return next;
+    }
+    inner = next;
+    return SAME;
+  }
+
+  @Override
+  public String toString() {
+    return "GroupCommitBehavior(" + inner + ")";
   }
 }

@@ -49,18 +49,18 @@ import scala.util.Try;
  *
  * <p>Group commit: a message that arrives while nothing is being written is handled and written
  * at once, like a hand-written EventSourcedBehavior's persist. Messages that arrive during the
- * write (or during recovery) are held by the {@link GroupCommitInterceptor} in front of the
+ * write (or during recovery) are held by the {@link GroupCommitBehavior} in front of the
  * entity and come back as one {@link Batch}, handled in order and written together in one atomic
  * journal write. A write that stops at a checkpoint boundary leaves the rest pending; the
- * interceptor's next batch, empty if nothing is held, writes it first.
+ * group commit behaviour's next batch, empty if nothing is held, writes it first.
  */
 public final class RecoverableEntity<M, S>
     extends EventSourcedBehavior<Object, MessageEnvelope, EntityState>
-    implements GroupCommitInterceptor.Gate {
+    implements GroupCommitBehavior.Gate {
 
   /**
    * Commands held while the entity recovered or wrote, in arrival order, from the
-   * {@link GroupCommitInterceptor}. Never leaves the entity, never serialized.
+   * {@link GroupCommitBehavior}. Never leaves the entity, never serialized.
    */
   record Batch(List<Object> messages) {}
 
@@ -104,6 +104,11 @@ public final class RecoverableEntity<M, S>
   private boolean inBatch;
 
   private final RecoveryGuard guard;
+  /**
+   * The behaviour in front of this one, set right after it is made (each needs the other): it
+   * holds this entity's current Akka Persistence behaviour, and with it the sequence number.
+   */
+  private GroupCommitBehavior stage;
   /** This incarnation's writer id, stamped on every envelope it writes. */
   private final long writer = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
 
@@ -136,11 +141,11 @@ public final class RecoverableEntity<M, S>
                                         new RecoverableEntity<>(
                                             definition, entityId, ctx, timers, guard, settings);
                                     // Inside the timers, so that it sees TimerFired unwrapped.
-                                    return Behaviors.intercept(
-                                        () -> new GroupCommitInterceptor(
-                                            entity, settings.maxBatchSize(),
-                                            settings.stashCapacity()),
-                                        entity);
+                                    GroupCommitBehavior stage = new GroupCommitBehavior(
+                                        entity, settings.maxBatchSize(), settings.stashCapacity(),
+                                        Behavior.start(entity, ctx));
+                                    entity.stage = stage;
+                                    return stage;
                                   })))
                   .onFailure(
                       SnapshotFallbackException.class,
@@ -321,7 +326,8 @@ public final class RecoverableEntity<M, S>
   /**
    * Handles held commands in order, each as if it had come alone, and writes what they logged
    * in one write at the end, after what was left pending by a write cut at a checkpoint boundary
-   * (the interceptor cuts batches at max-batch-size; an empty batch writes what is pending).
+   * (the group commit behaviour cuts batches at max-batch-size; an empty batch writes what is
+   * pending).
    */
   private Effect<MessageEnvelope, EntityState> onBatch(EntityState state, Batch batch) {
     inBatch = true;
@@ -489,10 +495,10 @@ public final class RecoverableEntity<M, S>
     pending.add(new Pending(envelope, step.after(), outputs));
     tentative = step.after();
     // In a batch the write is made once, at its end. Alone, the message is written now: what
-    // arrives during the write is held by the interceptor and comes back as the next batch.
-    // (Until 2026-11-27 a lone message waited for a Flush sent to self, so that messages already
-    // queued joined its write; since the interceptor holds them, that trip through every layer
-    // of the entity's behaviour and Akka Persistence's command handling only cost time.)
+    // arrives during the write is held by the group commit behaviour and comes back as the next
+    // batch. (Until 2026-11-27 a lone message waited for a Flush sent to self, so that messages
+    // already queued joined its write; since that behaviour holds them, that trip through every
+    // layer of the entity's behaviour and Akka Persistence's command handling only cost time.)
     return inBatch ? Effect().none() : flush();
   }
 
@@ -505,8 +511,8 @@ public final class RecoverableEntity<M, S>
    * boundary: Akka snapshots after a write that reaches a multiple of every-messages, at the
    * write's last message, so a write that ran past the boundary would move the snapshot (and
    * lengthen the replay after it) by up to a batch. What is left stays pending and is written
-   * first in the next write: the interceptor hands over the next batch as soon as this write is
-   * done, an empty one if nothing is held ({@link #pending()}).
+   * first in the next write: the group commit behaviour hands over the next batch as soon as this
+   * write is done, an empty one if nothing is held ({@link #pending()}).
    */
   private Effect<MessageEnvelope, EntityState> flush() {
     if (pending.isEmpty()) {
@@ -602,7 +608,7 @@ public final class RecoverableEntity<M, S>
     }
     replayed++;
     long sequenceNr = state.sequenceNr() + 1;
-    long stored = lastSequenceNumber(context);
+    long stored = stage.lastSequenceNumber();
     if (stored != sequenceNr) {
       replayFailure =
           "[REV-E012] Entity [" + entityId + "] of type [" + definition.entityType()
@@ -699,7 +705,7 @@ public final class RecoverableEntity<M, S>
       context.getSelf().tell(Stop.INSTANCE);
       return;
     }
-    long highest = lastSequenceNumber(context);
+    long highest = stage.lastSequenceNumber();
     if (replayFailure == null && highest > state.sequenceNr()) {
       replayFailure =
           "[REV-E012] Entity [" + entityId + "] of type [" + definition.entityType()
