@@ -73,6 +73,9 @@ final class GroupCommitBehavior extends ExtensibleBehavior<Object> {
   private boolean drainScheduled;
   /** The entity's Akka Persistence behaviour, started; replaced when it changes. */
   private Behavior<Object> inner;
+  /** Where {@link #lastSequenceNumber} found the sequence number, and in which {@code inner}. */
+  private Running.WithSeqNrAccessible seqNr;
+  private Behavior<Object> seqNrFoundIn;
 
   /**
    * @param inner the entity's behaviour, already started ({@link Behavior#start})
@@ -88,22 +91,28 @@ final class GroupCommitBehavior extends ExtensibleBehavior<Object> {
    * The sequence number of the entry being replayed during recovery, or of the last one written
    * afterwards: what Akka's {@code EventSourcedBehavior.lastSequenceNumber(context)} returns, which
    * looks for it through Akka's interceptors only and so does not find it behind this behaviour.
-   * Akka's recovery and running behaviours keep it behind the same internal interface.
+   * Akka's recovery and running behaviours keep it behind the same internal interface. The one
+   * found is kept for as long as the behaviour below is the same object (a replay asks once per
+   * entry; Akka's interceptors never change what they wrap, so a change below is a new object).
    */
   long lastSequenceNumber() {
-    long[] found = {-1};
-    Behavior.existsInStack(inner, b -> {
-      if (b instanceof Running.WithSeqNrAccessible accessible) {
-        found[0] = accessible.currentSequenceNumber();
-        return true;
+    if (seqNrFoundIn != inner) {
+      Running.WithSeqNrAccessible[] found = {null};
+      Behavior.existsInStack(inner, b -> {
+        if (b instanceof Running.WithSeqNrAccessible accessible) {
+          found[0] = accessible;
+          return true;
+        }
+        return false;
+      });
+      if (found[0] == null) {
+        throw new IllegalStateException("no sequence number in the entity's behaviour "
+            + inner.getClass().getName() + ": asked outside its handlers?");
       }
-      return false;
-    });
-    if (found[0] < 0) {
-      throw new IllegalStateException("no sequence number in the entity's behaviour "
-          + inner.getClass().getName() + ": asked outside its handlers?");
+      seqNr = found[0];
+      seqNrFoundIn = inner;
     }
-    return found[0];
+    return seqNr.currentSequenceNumber();
   }
 
   @Override
