@@ -485,6 +485,35 @@ class JournalContractTest {
     assertThat(highest(probe, bad)).isZero();
   }
 
+  /**
+   * A recovery that starts while the entity's last write is still being written (a restart
+   * right after a write) reads the highest sequence number after that write, not before it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void aHighestSequenceNumberAskedDuringAWriteIsReadAfterIt(String backend) throws Exception {
+    start(backend);
+    TestKit writer = new TestKit(system);
+    TestKit recovery = new TestKit(system);
+    String pid = pid();
+    for (int round = 1; round <= 3; round++) {
+      long from = (round - 1) * 2000L + 1;
+      long to = round * 2000L;
+      journal().tell(new JournalProtocol.WriteMessages(
+              CollectionConverters.asScala(List.<PersistentEnvelope>of(atomic(pid, from, to)))
+                  .toList(), writer.getRef(), 1),
+          writer.getRef());
+      // Asked at once, without waiting for the write's answer.
+      journal().tell(new JournalProtocol.ReplayMessages(to + 1, Long.MAX_VALUE, 0, pid,
+          recovery.getRef()), recovery.getRef());
+      assertThat(recovery.expectMsgClass(T, JournalProtocol.RecoverySuccess.class)
+          .highestSequenceNr()).as("highest sequence number asked during write %d", round)
+          .isEqualTo(to);
+      writer.expectMsgClass(T, JournalProtocol.WriteMessagesSuccessful$.class);
+      writer.receiveN(2000, T);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
   void aSecondWriteOfTheSameSequenceNumberFailsAndKeepsTheFirst(String backend) throws Exception {

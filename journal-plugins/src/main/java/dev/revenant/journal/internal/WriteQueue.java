@@ -3,8 +3,6 @@ package dev.revenant.journal.internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import scala.collection.Iterator;
-import scala.collection.immutable.Seq;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.concurrent.Future$;
@@ -41,7 +39,7 @@ final class WriteQueue<T> {
     Future<BoxedUnit> write(List<T> rows);
   }
 
-  private record Waiting<T>(Promise<BoxedUnit> done, Seq<T> rows, int size) {}
+  private record Waiting<T>(Promise<BoxedUnit> done, List<T> rows, int size) {}
 
   private record Batch<T>(List<Promise<BoxedUnit>> done, List<T> rows) {}
 
@@ -77,7 +75,7 @@ final class WriteQueue<T> {
   }
 
   /** Queues one write's rows; the future completes when the batch they joined is written. */
-  Future<BoxedUnit> offer(Seq<T> rows) {
+  Future<BoxedUnit> offer(List<T> rows) {
     Promise<BoxedUnit> done = Promise.apply();
     int size = rows.size();
     Batch<T> start;
@@ -111,9 +109,7 @@ final class WriteQueue<T> {
       }
       waiting.pollFirst();
       done.add(next.done());
-      for (Iterator<T> it = next.rows().iterator(); it.hasNext(); ) {
-        rows.add(it.next());
-      }
+      rows.addAll(next.rows());
     }
     inFlight++;
     return new Batch<>(done, rows);
