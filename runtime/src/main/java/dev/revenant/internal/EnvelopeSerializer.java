@@ -10,6 +10,7 @@ import java.io.NotSerializableException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Akka serializer of the journaled {@link MessageEnvelope}: the envelope's own fields in a fixed
@@ -77,6 +78,36 @@ public final class EnvelopeSerializer extends SerializerWithStringManifest {
     return r;
   }
 
+  /**
+   * A message class's serializer, as Akka finds it for the class, and the manifest it writes
+   * for the class where that depends on the class alone (Akka's Jackson serializers: the class
+   * name, with its migration's version; Jackson's manifest also checks the class against the
+   * allowed ones each time, which costs more than the rest of an envelope's fields).
+   */
+  private static final class Nested {
+    final Serializer serializer;
+    final boolean classOnly;
+    volatile byte[] manifest;
+
+    Nested(Serializer serializer) {
+      this.serializer = serializer;
+      this.classOnly = serializer instanceof akka.serialization.jackson.JacksonSerializer
+          || !(serializer instanceof SerializerWithStringManifest);
+    }
+  }
+
+  /** Per message class; per serializer, as each actor system has its own. */
+  private final ConcurrentHashMap<Class<?>, Nested> nested = new ConcurrentHashMap<>();
+
+  private Nested nested(Object message) {
+    Nested n = nested.get(message.getClass());
+    if (n == null) {
+      n = nested.computeIfAbsent(message.getClass(),
+          type -> new Nested(serialization().findSerializerFor(message)));
+    }
+    return n;
+  }
+
   @Override
   public byte[] toBinary(Object o) {
     if (!(o instanceof MessageEnvelope e)) {
@@ -88,9 +119,16 @@ public final class EnvelopeSerializer extends SerializerWithStringManifest {
       return done;
     }
     Object message = e.message();
-    Serializer serializer = serialization().findSerializerFor(message);
+    Nested nested = nested(message);
+    Serializer serializer = nested.serializer;
     byte[] payload = serializer.toBinary(message);
-    byte[] manifest = utf8(Serializers.manifestFor(serializer, message));
+    byte[] manifest = nested.manifest;
+    if (manifest == null) {
+      manifest = utf8(Serializers.manifestFor(serializer, message));
+      if (nested.classOnly) {
+        nested.manifest = manifest;
+      }
+    }
     byte[] timerKey = e.timerKey() == null ? null : utf8(e.timerKey());
     byte[] from = e.from() == null ? null : utf8(e.from());
     int size = 2 + 3 * 8

@@ -26,6 +26,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import akka.actor.ExtendedActorSystem;
+import akka.serialization.SerializerWithStringManifest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,34 @@ class EnvelopeSerializerTest {
     }
   }
 
+  /** Its serializer names each value's kind in the manifest: no manifest per class. */
+  record Shape(String kind, int size) {}
+
+  /** Writes a {@link Shape}'s size, with its kind as the manifest. */
+  public static final class ShapeSerializer extends SerializerWithStringManifest {
+    public ShapeSerializer(ExtendedActorSystem system) {}
+
+    @Override
+    public int identifier() {
+      return 4_711;
+    }
+
+    @Override
+    public String manifest(Object o) {
+      return ((Shape) o).kind();
+    }
+
+    @Override
+    public byte[] toBinary(Object o) {
+      return ByteBuffer.allocate(4).putInt(((Shape) o).size()).array();
+    }
+
+    @Override
+    public Object fromBinary(byte[] bytes, String manifest) {
+      return new Shape(manifest, ByteBuffer.wrap(bytes).getInt());
+    }
+  }
+
   private static ActorTestKit kit;
   private static Serialization ser;
 
@@ -65,7 +95,9 @@ class EnvelopeSerializerTest {
   static void start() {
     kit = ActorTestKit.create("envelope-serializer", RevenantConfig.load(Map.of(
         "akka.serialization.jackson.migrations.\"" + Versioned.class.getName() + "\"",
-        VersionedMigration.class.getName())));
+        VersionedMigration.class.getName(),
+        "akka.actor.serializers.shape", ShapeSerializer.class.getName(),
+        "akka.actor.serialization-bindings.\"" + Shape.class.getName() + "\"", "shape")));
     ser = SerializationExtension.get(Adapter.toClassic(kit.system()));
   }
 
@@ -197,6 +229,26 @@ class EnvelopeSerializerTest {
       assertThat(messageOf(envelopeAround(33, Ping.class.getName(), plain))).isEqualTo(ping);
       assertThat(messageOf(envelopeAround(33, Ping.class.getName(), zipped.toByteArray())))
           .isEqualTo(ping);
+    }
+  }
+
+  /**
+   * The envelope keeps a message class's manifest only where the serializer's manifest depends
+   * on the class alone (Jackson's: the class name and the migration's version).
+   */
+  @Test
+  void eachMessageIsWrittenWithTheManifestItsSerializerGivesIt() throws Throwable {
+    for (int i = 0; i < 3; i++) {
+      for (String kind : List.of("circle", "square", "triangle")) {
+        Shape shape = new Shape(kind, kind.length() + i);
+        assertThat(messageOf(write(new MessageEnvelope(shape, 1L, 2L, 3L, null))))
+            .isEqualTo(shape);
+      }
+      Versioned v = new Versioned("abc" + i, 3 + i);
+      byte[] bytes = write(new MessageEnvelope(v, 1L, 2L, 3L, null));
+      assertThat(new String(bytes, StandardCharsets.ISO_8859_1))
+          .contains(Versioned.class.getName() + "#2");
+      assertThat(messageOf(bytes)).isEqualTo(v);
     }
   }
 
