@@ -1,9 +1,7 @@
 package dev.revenant.journal.internal;
 
 import akka.NotUsed;
-import akka.persistence.AtomicWrite;
 import akka.persistence.PersistentRepr;
-import akka.persistence.journal.Tagged;
 import akka.persistence.jdbc.AkkaSerialization$;
 import akka.persistence.jdbc.config.EventJournalTableColumnNames;
 import akka.persistence.jdbc.config.EventJournalTableConfiguration;
@@ -12,9 +10,6 @@ import akka.persistence.jdbc.config.JournalConfig;
 import akka.persistence.jdbc.journal.dao.DefaultJournalDao;
 import akka.persistence.jdbc.journal.dao.JournalTables.JournalAkkaSerializationRow;
 import akka.serialization.Serialization;
-import akka.serialization.Serialization$;
-import akka.serialization.Serializer;
-import akka.serialization.Serializers;
 import akka.stream.Materializer;
 import akka.stream.scaladsl.Source;
 import java.sql.Connection;
@@ -177,106 +172,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
   public Future<BoxedUnit> queueWriteJournalRows(
       scala.collection.immutable.Seq<Tuple2<JournalAkkaSerializationRow,
           scala.collection.immutable.Set<String>>> xs) {
-    return writes.offer(scala.jdk.javaapi.CollectionConverters.asJava(xs));
+    return writes.offer(xs);
   }
-
-  /**
-   * What the plugin's {@code asyncWriteMessages} (its journal's and this DAO's) does, the same
-   * rows for the same writes and the same answers, with less work per write: every entry gets
-   * the write time given here instead of each write and entry being copied to carry it; the
-   * rows go to the write queue in a Java list instead of through Scala collections; and each
-   * entry is serialized as Akka's {@code Serialization.serialize} does (the serializer Akka
-   * picks for its class, inside the transport information that actor references need), once
-   * per write instead of once per entry. An entry that cannot be serialized rejects its whole
-   * atomic write (answered with a failure in its place), and the other writes go on; metadata
-   * that cannot be serialized is left out, as the plugin does. With no entry rejected the
-   * answer is an empty list, as the plugin's is.
-   */
-  public Future<scala.collection.immutable.Seq<Try<BoxedUnit>>> writeMessages(
-      scala.collection.immutable.Seq<AtomicWrite> messages, long timestamp) {
-    int n = messages.size();
-    List<Tuple2<JournalAkkaSerializationRow, scala.collection.immutable.Set<String>>> rows =
-        new ArrayList<>(n);
-    List<Try<BoxedUnit>> results = new ArrayList<>(n);
-    boolean[] rejected = {false};
-    Serialization$.MODULE$.withTransportInformation(serialization.system(), () -> {
-      for (scala.collection.Iterator<AtomicWrite> it = messages.iterator(); it.hasNext(); ) {
-        AtomicWrite write = it.next();
-        int before = rows.size();
-        try {
-          for (scala.collection.Iterator<PersistentRepr> e = write.payload().iterator();
-              e.hasNext(); ) {
-            rows.add(row(e.next(), timestamp));
-          }
-          results.add(SUCCESS);
-        } catch (Throwable e) { // as the plugin's Try: non-fatal failures reject the write
-          if (!scala.util.control.NonFatal$.MODULE$.apply(e)) {
-            throw RevenantJournalDao.<RuntimeException>rethrow(e);
-          }
-          rows.subList(before, rows.size()).clear();
-          results.add(new scala.util.Failure<>(e));
-          rejected[0] = true;
-        }
-      }
-      return null;
-    });
-    Object answer = rejected[0]
-        ? scala.jdk.javaapi.CollectionConverters.asScala(results).toList()
-        : scala.collection.immutable.Nil$.MODULE$;
-    @SuppressWarnings("unchecked")
-    scala.collection.immutable.Seq<Try<BoxedUnit>> done =
-        (scala.collection.immutable.Seq<Try<BoxedUnit>>) answer;
-    return writes.offer(rows).map(written -> done, scala.concurrent.ExecutionContext.parasitic$.MODULE$);
-  }
-
-  /** Throws {@code e} as it is (a fatal error or an interruption, never caught here). */
-  @SuppressWarnings("unchecked")
-  private static <E extends Throwable> E rethrow(Throwable e) throws E {
-    throw (E) e;
-  }
-
-  private static final Try<BoxedUnit> SUCCESS = new scala.util.Success<>(BoxedUnit.UNIT);
-
-  /** One entry's row: as the plugin's {@code DefaultJournalDao} builds it. */
-  private Tuple2<JournalAkkaSerializationRow, scala.collection.immutable.Set<String>> row(
-      PersistentRepr pr, long timestamp) throws Exception {
-    Object payload = pr.payload();
-    scala.collection.immutable.Set<String> tags = NO_TAGS;
-    if (payload instanceof Tagged tagged) {
-      payload = tagged.payload();
-      tags = tagged.tags();
-    }
-    Serializer serializer = serialization.findSerializerFor(payload);
-    String manifest = Serializers.manifestFor(serializer, payload);
-    byte[] bytes = serializer.toBinary(payload);
-    Option<byte[]> metaPayload = Option.empty();
-    Option<Object> metaSerId = Option.empty();
-    Option<String> metaManifest = Option.empty();
-    if (pr.metadata().isDefined()) {
-      Object meta = pr.metadata().get();
-      try {
-        Serializer metaSerializer = serialization.findSerializerFor(meta);
-        String m = Serializers.manifestFor(metaSerializer, meta);
-        metaPayload = Option.apply(metaSerializer.toBinary(meta));
-        metaSerId = Option.apply(metaSerializer.identifier());
-        metaManifest = Option.apply(m);
-      } catch (Throwable dropped) {
-        if (!scala.util.control.NonFatal$.MODULE$.apply(dropped)) {
-          throw RevenantJournalDao.<RuntimeException>rethrow(dropped);
-        }
-        // The plugin keeps the entry without its metadata (serialize(...).toOption).
-        metaPayload = Option.empty();
-        metaSerId = Option.empty();
-        metaManifest = Option.empty();
-      }
-    }
-    return new Tuple2<>(new JournalAkkaSerializationRow(Long.MIN_VALUE, pr.deleted(),
-        pr.persistenceId(), pr.sequenceNr(), pr.writerUuid(), timestamp, pr.manifest(), bytes,
-        serializer.identifier(), manifest, metaPayload, metaSerId, metaManifest), tags);
-  }
-
-  private static final scala.collection.immutable.Set<String> NO_TAGS =
-      scala.collection.immutable.Set$.MODULE$.empty();
 
   @Override
   public Future<BoxedUnit> writeJournalRows(

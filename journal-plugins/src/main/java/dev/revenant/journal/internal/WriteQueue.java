@@ -3,6 +3,8 @@ package dev.revenant.journal.internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import scala.collection.Iterator;
+import scala.collection.immutable.Seq;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.concurrent.Future$;
@@ -39,7 +41,7 @@ final class WriteQueue<T> {
     Future<BoxedUnit> write(List<T> rows);
   }
 
-  private record Waiting<T>(Promise<BoxedUnit> done, List<T> rows, int size) {}
+  private record Waiting<T>(Promise<BoxedUnit> done, Seq<T> rows, int size) {}
 
   private record Batch<T>(List<Promise<BoxedUnit>> done, List<T> rows) {}
 
@@ -75,7 +77,7 @@ final class WriteQueue<T> {
   }
 
   /** Queues one write's rows; the future completes when the batch they joined is written. */
-  Future<BoxedUnit> offer(List<T> rows) {
+  Future<BoxedUnit> offer(Seq<T> rows) {
     Promise<BoxedUnit> done = Promise.apply();
     int size = rows.size();
     Batch<T> start;
@@ -109,7 +111,9 @@ final class WriteQueue<T> {
       }
       waiting.pollFirst();
       done.add(next.done());
-      rows.addAll(next.rows());
+      for (Iterator<T> it = next.rows().iterator(); it.hasNext(); ) {
+        rows.add(it.next());
+      }
     }
     inFlight++;
     return new Batch<>(done, rows);

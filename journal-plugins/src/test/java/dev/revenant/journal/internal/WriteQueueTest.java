@@ -51,8 +51,8 @@ class WriteQueueTest {
   // that is already complete, so batches do not nest (WriteQueue's constructor says why).
   private static final ExecutionContext SAME_THREAD = ExecutionContext.fromExecutor(Runnable::run);
 
-  private static List<String> rows(String... r) {
-    return List.of(r);
+  private static scala.collection.immutable.Seq<String> rows(String... r) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(r)).toList();
   }
 
   private static WriteQueue<String> queue(Writes w, int batchSize, int parallelism, int buffer) {
