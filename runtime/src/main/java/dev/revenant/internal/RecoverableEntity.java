@@ -518,6 +518,15 @@ public final class RecoverableEntity<M, S>
     if (pending.isEmpty()) {
       return Effect().none();
     }
+    if (pending.size() == 1) {
+      // One message (every message of a closed loop): Akka's single-event path, and none of
+      // the lists a batch needs. A single message never crosses a checkpoint boundary.
+      Pending only = pending.remove(0);
+      inFlight.addLast(only);
+      tentative = null;
+      writing = true;
+      return Effect().persist(only.envelope()).thenRun(() -> release(only));
+    }
     int n = Math.min(pending.size(), settings.maxBatchSize());
     long every = checkpointPolicy.everyMessages();
     for (int i = 0; i < n; i++) {
@@ -538,8 +547,7 @@ public final class RecoverableEntity<M, S>
       tentative = null;
     }
     writing = true;
-    // One message (every message of a closed loop) takes Akka's single-event path, which skips
-    // persistAll's per-write list building; the journal gets the same one-entry write either way.
+    // A batch cut to one message at a checkpoint boundary takes the single-event path too.
     return (events.size() == 1 ? Effect().persist(events.get(0)) : Effect().persist(events))
         .thenRun(() -> release(batch));
   }
@@ -548,19 +556,30 @@ public final class RecoverableEntity<M, S>
   private void release(List<Pending> batch) {
     writing = false;
     for (Pending p : batch) {
-      for (Output output : p.outputs()) {
-        if (output instanceof Output.Tell tell) {
-          tell.target().tell(tell.message());
-        } else if (output instanceof Output.StartTimer start) {
-          timers.startSingleTimer(start.key(), new TimerFired(start.key()), start.delay());
-        } else if (output instanceof Output.CancelTimer cancel) {
-          timers.cancel(cancel.key());
-        } else if (output instanceof Output.Deliver deliver) {
-          send(deliver.target(), deliver.seq(), deliver.message());
-          if (!timers.isTimerActive(REDELIVER)) {
-            timers.startTimerWithFixedDelay(
-                REDELIVER, RedeliverTick.INSTANCE, settings.redeliverInterval());
-          }
+      emit(p);
+    }
+  }
+
+  /** Runs once the message is durable, as {@link #release(List)}. */
+  private void release(Pending only) {
+    writing = false;
+    emit(only);
+  }
+
+  /** The outputs of one handled message, in the order its handler produced them. */
+  private void emit(Pending p) {
+    for (Output output : p.outputs()) {
+      if (output instanceof Output.Tell tell) {
+        tell.target().tell(tell.message());
+      } else if (output instanceof Output.StartTimer start) {
+        timers.startSingleTimer(start.key(), new TimerFired(start.key()), start.delay());
+      } else if (output instanceof Output.CancelTimer cancel) {
+        timers.cancel(cancel.key());
+      } else if (output instanceof Output.Deliver deliver) {
+        send(deliver.target(), deliver.seq(), deliver.message());
+        if (!timers.isTimerActive(REDELIVER)) {
+          timers.startTimerWithFixedDelay(
+              REDELIVER, RedeliverTick.INSTANCE, settings.redeliverInterval());
         }
       }
     }
