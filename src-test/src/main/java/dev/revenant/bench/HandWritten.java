@@ -10,6 +10,7 @@ import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.SignalHandler;
+import dev.revenant.JournalSerializable;
 import dev.revenant.RecoveryReport;
 import dev.revenant.bench.Model.Ack;
 import dev.revenant.bench.Model.Add;
@@ -23,24 +24,36 @@ import java.util.Optional;
  * The baseline: what a developer writes by hand with akka-persistence-typed for the same work,
  * one {@code persist} per command, reply after the write; same journal plugins and serializer
  * as Revenant. It publishes a {@link RecoveryReport} like Revenant so the drivers can wait for
- * both in the same way.
+ * both in the same way. Its event is a 10-byte {@link Added}; the diagnostic variant ({@link
+ * #TYPE_LOG}) persists the command itself, reply address included, as Revenant logs it.
  */
-final class HandWritten extends EventSourcedBehavior<CounterMsg, Added, HwCounter> {
+final class HandWritten extends EventSourcedBehavior<CounterMsg, JournalSerializable, HwCounter> {
   static final String TYPE = "bench-hw";
+  static final String TYPE_LOG = "bench-hwlog";
 
   private final ActorContext<CounterMsg> ctx;
   private final String entityId;
   private final String journalPluginId;
   private final String snapshotPluginId;
+  private final boolean logCommand;
   private final long startNanos = System.nanoTime();
 
   static Behavior<CounterMsg> create(String entityId, String journalPluginId, String snapshotPluginId) {
-    return Behaviors.setup(ctx -> new HandWritten(ctx, entityId, journalPluginId, snapshotPluginId));
+    return Behaviors.setup(
+        ctx -> new HandWritten(ctx, entityId, journalPluginId, snapshotPluginId, false));
   }
 
-  private HandWritten(
-      ActorContext<CounterMsg> ctx, String entityId, String journalPluginId, String snapshotPluginId) {
-    super(PersistenceId.of(TYPE, entityId));
+  /** The diagnostic variant: the command is the event. */
+  static Behavior<CounterMsg> createLogging(
+      String entityId, String journalPluginId, String snapshotPluginId) {
+    return Behaviors.setup(
+        ctx -> new HandWritten(ctx, entityId, journalPluginId, snapshotPluginId, true));
+  }
+
+  private HandWritten(ActorContext<CounterMsg> ctx, String entityId, String journalPluginId,
+      String snapshotPluginId, boolean logCommand) {
+    super(PersistenceId.of(logCommand ? TYPE_LOG : TYPE, entityId));
+    this.logCommand = logCommand;
     this.ctx = ctx;
     this.entityId = entityId;
     this.journalPluginId = journalPluginId;
@@ -69,20 +82,21 @@ final class HandWritten extends EventSourcedBehavior<CounterMsg, Added, HwCounte
   }
 
   @Override
-  public CommandHandler<CounterMsg, Added, HwCounter> commandHandler() {
+  public CommandHandler<CounterMsg, JournalSerializable, HwCounter> commandHandler() {
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(Add.class, (state, cmd) ->
-            Effect().persist(new Added(cmd.amount()))
+            Effect().persist(logCommand ? cmd : new Added(cmd.amount()))
                 .thenRun(next -> cmd.replyTo().tell(new Ack(cmd.entity(), next.count()))))
         .build();
   }
 
   @Override
-  public EventHandler<HwCounter, Added> eventHandler() {
+  public EventHandler<HwCounter, JournalSerializable> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(Added.class, (state, evt) -> new HwCounter(state.count() + 1, state.total() + evt.amount()))
+        .onEvent(Add.class, (state, cmd) -> new HwCounter(state.count() + 1, state.total() + cmd.amount()))
         .build();
   }
 
@@ -91,7 +105,7 @@ final class HandWritten extends EventSourcedBehavior<CounterMsg, Added, HwCounte
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state ->
             ctx.getSystem().eventStream().tell(new EventStream.Publish<>(new RecoveryReport(
-                TYPE, entityId, 0, state.count(), state.count(),
+                logCommand ? TYPE_LOG : TYPE, entityId, 0, state.count(), state.count(),
                 Duration.ofNanos(System.nanoTime() - startNanos)))))
         .build();
   }

@@ -60,29 +60,31 @@ public final class Subjects {
 
   /** The hand-written EventSourcedBehavior: one persist per command. */
   public static Kind handWritten(String journalPluginId, String snapshotPluginId) {
-    return new Kind() {
-      @Override
-      public String entityType() {
-        return HandWritten.TYPE;
-      }
+    return kind(HandWritten.TYPE,
+        id -> HandWritten.create(id, journalPluginId, snapshotPluginId));
+  }
 
-      @Override
-      public Behavior<CounterMsg> create(String entityId) {
-        return HandWritten.create(entityId, journalPluginId, snapshotPluginId);
-      }
-    };
+  /** Hand-written, persisting the command itself (what logging messages by hand costs). */
+  public static Kind handWrittenLog(String journalPluginId, String snapshotPluginId) {
+    return kind(HandWritten.TYPE_LOG,
+        id -> HandWritten.createLogging(id, journalPluginId, snapshotPluginId));
   }
 
   static Kind of(RecoverableBehavior<CounterMsg, Counter> def) {
+    return kind(def.entityType(), def::create);
+  }
+
+  private static Kind kind(
+      String entityType, java.util.function.Function<String, Behavior<CounterMsg>> create) {
     return new Kind() {
       @Override
       public String entityType() {
-        return def.entityType();
+        return entityType;
       }
 
       @Override
       public Behavior<CounterMsg> create(String entityId) {
-        return def.create(entityId);
+        return create.apply(entityId);
       }
     };
   }
