@@ -3,7 +3,10 @@ package dev.revenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.DeadLetter;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.eventstream.EventStream;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Adapter;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.revenant.journal.InMemoryJournal;
@@ -179,6 +182,43 @@ class EngineTest extends InMemoryEntityTest {
     awaitRecovery(reports);
     Counter.Reply fired = probe.receiveMessage(Duration.ofSeconds(10));
     assertThat(fired.total()).isEqualTo(12);
+  }
+
+  @Test
+  void aTimerStartedAgainBeforeItFiresFiresOnceWithTheLaterSchedule() {
+    ActorRef<Counter.Msg> entity = spawn(CheckpointPolicy.DEFAULT);
+    TestProbe<Counter.Reply> probe = kit.createTestProbe();
+    entity.tell(new Counter.Later(5, 300, probe.ref()));
+    assertThat(probe.receiveMessage().total()).isEqualTo(0);
+    entity.tell(new Counter.Later(7, 1500, probe.ref())); // same key: replaces the first
+    assertThat(probe.receiveMessage().total()).isEqualTo(0);
+    // The first schedule's message (due at 300 ms) does nothing: not its own, nor the second's.
+    probe.expectNoMessage(Duration.ofMillis(1000));
+    assertThat(probe.receiveMessage(Duration.ofSeconds(5)).total()).isEqualTo(7);
+    probe.expectNoMessage(Duration.ofMillis(300));
+    assertThat(state(entity).total()).isEqualTo(7);
+  }
+
+  @Test
+  void aStoppedEntitysTimersSendNothing() {
+    TestProbe<Object> timerDeadLetters = kit.createTestProbe();
+    ActorRef<DeadLetter> filter = kit.spawn(Behaviors.receive(DeadLetter.class)
+        .onMessage(DeadLetter.class, d -> {
+          if (d.message().getClass().getName().contains("EntityTimers")) {
+            timerDeadLetters.ref().tell(d.message());
+          }
+          return Behaviors.same();
+        })
+        .build());
+    kit.system().eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class, filter));
+    ActorRef<Counter.Msg> entity = spawn(CheckpointPolicy.DEFAULT);
+    TestProbe<Counter.Reply> probe = kit.createTestProbe();
+    entity.tell(new Counter.Later(5, 300, probe.ref()));
+    assertThat(probe.receiveMessage().total()).isEqualTo(0);
+    kit.stop(entity);
+    // Not cancelled at the stop, the timer's message would reach the entity as a dead letter.
+    timerDeadLetters.expectNoMessage(Duration.ofMillis(800));
+    kit.system().eventStream().tell(new EventStream.Unsubscribe<>(filter));
   }
 
   @Test

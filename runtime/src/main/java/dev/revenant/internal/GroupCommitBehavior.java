@@ -37,8 +37,21 @@ import java.util.List;
  * of itself and wrap it anew. Messages, signals and the special results ({@code unhandled},
  * {@code stopped}, failed) are passed on as Akka's interceptors pass them, so a stop still
  * signals {@code PostStop} to the last behaviour, and a restart {@code PreRestart}.
+ *
+ * <p>It is the outermost layer of an entity: it also makes the entity anew when the entity asks
+ * for a {@link #restart} (to fall back to an older snapshot), which a restart supervisor around
+ * it did until 2026-11-28, and the entity keeps its own timers ({@link EntityTimers}) instead of
+ * Akka's timer interceptor. Every message and each of the journal's replies passed both layers.
  */
 final class GroupCommitBehavior extends ExtensibleBehavior<Object> {
+
+  /** One incarnation of the entity: what this behaviour asks it, and its behaviour, not started. */
+  record Incarnation(Gate gate, Behavior<Object> behavior) {}
+
+  /** Makes the entity's incarnations: the first, and one after each {@link #restart}. */
+  interface Incarnations {
+    Incarnation next(GroupCommitBehavior stage);
+  }
 
   /** What this behaviour needs to know of the entity it guards. */
   interface Gate {
@@ -66,9 +79,13 @@ final class GroupCommitBehavior extends ExtensibleBehavior<Object> {
 
   private static final Behavior<Object> SAME = Behaviors.same();
 
-  private final Gate gate;
+  private final TypedActorContext<Object> context;
+  private final Incarnations incarnations;
+  private Gate gate;
   private final int maxBatch;
   private final int capacity;
+  /** The entity asked for a new incarnation once the message it is handling is done. */
+  private boolean restartRequested;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private boolean drainScheduled;
   /** The entity's Akka Persistence behaviour, started; replaced when it changes. */
@@ -77,14 +94,29 @@ final class GroupCommitBehavior extends ExtensibleBehavior<Object> {
   private Running.WithSeqNrAccessible seqNr;
   private Behavior<Object> seqNrFoundIn;
 
-  /**
-   * @param inner the entity's behaviour, already started ({@link Behavior#start})
-   */
-  GroupCommitBehavior(Gate gate, int maxBatch, int capacity, Behavior<Object> inner) {
-    this.gate = gate;
+  /** Makes and starts the entity's first incarnation. */
+  GroupCommitBehavior(TypedActorContext<Object> context, int maxBatch, int capacity,
+      Incarnations incarnations) {
+    this.context = context;
     this.maxBatch = maxBatch;
     this.capacity = capacity;
-    this.inner = inner;
+    this.incarnations = incarnations;
+    incarnate();
+  }
+
+  private void incarnate() {
+    Incarnation next = incarnations.next(this);
+    gate = next.gate();
+    inner = Behavior.start(next.behavior(), context);
+  }
+
+  /**
+   * Once the message the entity is handling is done: signals {@code PreRestart} to its behaviour
+   * and starts a new incarnation, which recovers afresh. What is held stays held for it (none of
+   * it reached the entity; a restart supervisor dropped it, and its senders got no reply).
+   */
+  void restart() {
+    restartRequested = true;
   }
 
   /**
@@ -155,14 +187,8 @@ final class GroupCommitBehavior extends ExtensibleBehavior<Object> {
 
   @Override
   public Behavior<Object> receiveSignal(TypedActorContext<Object> ctx, Signal signal) {
-    if ((signal == PostStop.instance() || signal == PreRestart.instance()) && !held.isEmpty()) {
-      // Like Akka's own stash, what is held is not handled once the entity stops or is
-      // restarted from scratch (to fall back to an older snapshot).
-      ctx.asJava().getLog().warn(
-          "Entity {} stops or restarts with [{}] messages not yet handled; their senders get no"
-              + " reply",
-          gate.describe(), held.size());
-      held.clear();
+    if (signal == PostStop.instance() || signal == PreRestart.instance()) {
+      dropHeld(ctx);
     }
     Behavior<Object> next = Behavior.interpretSignal(inner, ctx, signal);
     // Stopped, the entity handles nothing more: no drain to ask for.
@@ -170,12 +196,34 @@ final class GroupCommitBehavior extends ExtensibleBehavior<Object> {
   }
 
   /**
-   * Keeps what the entity's behaviour became and, once the entity can take commands again, asks
-   * for a drain of what is held or pending. Sent to self, so that the current message is done
-   * with first.
+   * Like Akka's own stash, what is held is not handled once the entity stops or is restarted
+   * from scratch.
+   */
+  private void dropHeld(TypedActorContext<Object> ctx) {
+    if (!held.isEmpty()) {
+      ctx.asJava().getLog().warn(
+          "Entity {} stops or restarts with [{}] messages not yet handled; their senders get no"
+              + " reply",
+          gate.describe(), held.size());
+      held.clear();
+    }
+  }
+
+  /**
+   * Keeps what the entity's behaviour became (or makes a new incarnation, if it asked for one)
+   * and, once the entity can take commands again, asks for a drain of what is held or pending.
+   * Sent to self, so that the current message is done with first.
    */
   private Behavior<Object> afterInner(TypedActorContext<Object> ctx, Behavior<Object> next) {
     Behavior<Object> result = adopt(next);
+    if (restartRequested) {
+      restartRequested = false;
+      if (Behavior.isAlive(result)) {
+        Behavior.interpretSignal(inner, ctx, PreRestart.instance());
+        incarnate();
+        result = SAME;
+      }
+    }
     if (!drainScheduled && (!held.isEmpty() || gate.pending() > 0) && !gate.holding()) {
       drainScheduled = true;
       ctx.asJava().getSelf().tell(Drain.INSTANCE);

@@ -2,13 +2,13 @@ package dev.revenant.internal;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.PreRestart;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.RecoveryFailed;
@@ -64,16 +64,14 @@ public final class RecoverableEntity<M, S>
    */
   record Batch(List<Object> messages) {}
 
-  /** Self message from a durable timer. Never leaves the entity, never serialized. */
-  record TimerFired(String key) {}
-
   /** Self message after a failed recovery: stop (or restart from an older snapshot). */
   enum Stop { INSTANCE }
 
-  /** Self message: send unconfirmed deliveries again. */
-  enum RedeliverTick { INSTANCE }
-
-  private static final String REDELIVER = "revenant-redeliver";
+  /**
+   * The key of the timer that sends unconfirmed deliveries again (the durable timers' keys are
+   * the handlers' strings, so never equal to it).
+   */
+  private enum Redeliver { KEY }
 
   /** Why a recovered entity is stopping instead of running. */
   private enum Stopping { NO, FAILED, FALLING_BACK }
@@ -84,7 +82,7 @@ public final class RecoverableEntity<M, S>
   private final EntityDefinition<M, S> definition;
   private final String entityId;
   private final ActorContext<Object> context;
-  private final TimerScheduler<Object> timers;
+  private final EntityTimers timers;
   private final RevenantSettings settings;
   private final CheckpointPolicy checkpointPolicy;
   private final Serialization serialization;
@@ -105,10 +103,10 @@ public final class RecoverableEntity<M, S>
 
   private final RecoveryGuard guard;
   /**
-   * The behaviour in front of this one, set right after it is made (each needs the other): it
-   * holds this entity's current Akka Persistence behaviour, and with it the sequence number.
+   * The behaviour in front of this one: it holds this entity's current Akka Persistence
+   * behaviour, and with it the sequence number, and makes a new incarnation on {@code restart}.
    */
-  private GroupCommitBehavior stage;
+  private final GroupCommitBehavior stage;
   /** This incarnation's writer id, stamped on every envelope it writes. */
   private final long writer = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
 
@@ -121,35 +119,25 @@ public final class RecoverableEntity<M, S>
   private Stopping stopping = Stopping.NO;
 
   /**
-   * The behaviour of one entity, as handed to users. The outer setup runs once per actor and
-   * keeps the {@link RecoveryGuard}; the supervised inner one runs again when the entity
-   * restarts itself to fall back to an older snapshot.
+   * The behaviour of one entity, as handed to users: the {@link GroupCommitBehavior} in front of
+   * the entity's Akka Persistence behaviour, and nothing else in front of either (every message,
+   * the journal's replies included, passes each layer). The group commit behaviour makes the
+   * entity anew when it restarts itself to fall back to an older snapshot; the {@link
+   * RecoveryGuard} outlives its incarnations.
    */
   public static <M, S> Behavior<M> create(EntityDefinition<M, S> definition, String entityId) {
     Behavior<Object> behavior =
         Behaviors.setup(
-            outer -> {
+            ctx -> {
+              RevenantSettings settings =
+                  RevenantSettingsExtension.get(ctx.getSystem()).settings();
               RecoveryGuard guard = new RecoveryGuard();
-              return Behaviors.supervise(
-                      Behaviors.<Object>setup(
-                          ctx ->
-                              Behaviors.withTimers(
-                                  timers -> {
-                                    RevenantSettings settings =
-                                        RevenantSettingsExtension.get(ctx.getSystem()).settings();
-                                    RecoverableEntity<M, S> entity =
-                                        new RecoverableEntity<>(
-                                            definition, entityId, ctx, timers, guard, settings);
-                                    // Inside the timers, so that it sees TimerFired unwrapped.
-                                    GroupCommitBehavior stage = new GroupCommitBehavior(
-                                        entity, settings.maxBatchSize(), settings.stashCapacity(),
-                                        Behavior.start(entity, ctx));
-                                    entity.stage = stage;
-                                    return stage;
-                                  })))
-                  .onFailure(
-                      SnapshotFallbackException.class,
-                      SupervisorStrategy.restart().withLoggingEnabled(false));
+              return new GroupCommitBehavior(ctx, settings.maxBatchSize(),
+                  settings.stashCapacity(), stage -> {
+                    RecoverableEntity<M, S> entity = new RecoverableEntity<>(
+                        definition, entityId, ctx, guard, settings, stage);
+                    return new GroupCommitBehavior.Incarnation(entity, entity);
+                  });
             });
     return behavior.narrow();
   }
@@ -158,9 +146,9 @@ public final class RecoverableEntity<M, S>
       EntityDefinition<M, S> definition,
       String entityId,
       ActorContext<Object> context,
-      TimerScheduler<Object> timers,
       RecoveryGuard guard,
-      RevenantSettings settings) {
+      RevenantSettings settings,
+      GroupCommitBehavior stage) {
     super(
         PersistenceId.ofUniqueId(definition.persistenceId(entityId)),
         SupervisorStrategy.restartWithBackoff(
@@ -168,8 +156,9 @@ public final class RecoverableEntity<M, S>
     this.definition = definition;
     this.entityId = entityId;
     this.context = context;
-    this.timers = timers;
+    this.timers = new EntityTimers(context);
     this.guard = guard;
+    this.stage = stage;
     this.settings = settings;
     this.checkpointPolicy = definition.checkpointPolicy().orElse(settings.defaultCheckpointPolicy());
     this.serialization = SerializationExtension.get(Adapter.toClassic(context.getSystem()));
@@ -285,9 +274,13 @@ public final class RecoverableEntity<M, S>
 
   // ---------------------------------------------------------------- running
 
+  /**
+   * While it recovers or writes; and once a recovery failed, until the entity stops or its next
+   * incarnation (falling back to an older snapshot) takes the held commands over.
+   */
   @Override
   public boolean holding() {
-    return !recovered || writing;
+    return !recovered || writing || stopping != Stopping.NO;
   }
 
   /** Messages handled before a write that stopped at a checkpoint boundary, not yet written. */
@@ -304,8 +297,7 @@ public final class RecoverableEntity<M, S>
     return definition.isMessage(message)
         || message instanceof Delivery
         || message instanceof Confirmation
-        || message instanceof TimerFired
-        || message == RedeliverTick.INSTANCE;
+        || message instanceof EntityTimers.Fired;
   }
 
   @Override
@@ -350,21 +342,23 @@ public final class RecoverableEntity<M, S>
     if (stopping != Stopping.NO) {
       return whileStopping(command);
     }
-    if (command instanceof TimerFired fired) {
-      PendingTimer timer = current(state).timers().get(fired.key());
-      return timer == null
-          ? Effect().none()
-          : receive(state, timer.message(), fired.key(), null);
+    if (command instanceof EntityTimers.Fired fired) {
+      if (!timers.accept(fired)) {
+        return Effect().none(); // cancelled or started again since it was sent
+      }
+      if (fired.key() == Redeliver.KEY) {
+        redeliver(state);
+        return Effect().none();
+      }
+      String key = (String) fired.key();
+      PendingTimer timer = current(state).timers().get(key);
+      return timer == null ? Effect().none() : receive(state, timer.message(), key, null);
     }
     if (command instanceof Delivery delivery) {
       return onDelivery(state, delivery);
     }
     if (command instanceof Confirmation confirmation) {
       return onConfirmation(state, confirmation);
-    }
-    if (command == RedeliverTick.INSTANCE) {
-      redeliver(state);
-      return Effect().none();
     }
     if (definition.isMessage(command)) {
       return receive(state, command, null, null);
@@ -380,15 +374,13 @@ public final class RecoverableEntity<M, S>
   private Effect<MessageEnvelope, EntityState> whileStopping(Object command) {
     if (command == Stop.INSTANCE) {
       if (stopping == Stopping.FALLING_BACK) {
-        throw new SnapshotFallbackException(
-            "entity [" + entityId + "] of type [" + definition.entityType()
-                + "] restarts to recover from a snapshot at or below sequence number ["
-                + guard.snapshotCeiling() + "]");
+        // A new incarnation recovers from a snapshot at or below guard.snapshotCeiling().
+        stage.restart();
+        return Effect().none();
       }
       return Effect().stop();
     }
-    if (!(command instanceof TimerFired)
-        && command != RedeliverTick.INSTANCE) {
+    if (!(command instanceof EntityTimers.Fired)) {
       log().warn(
           "Entity [{}] of type [{}] drops a message of class [{}]: its recovery failed",
           entityId, definition.entityType(), command.getClass().getName());
@@ -572,14 +564,13 @@ public final class RecoverableEntity<M, S>
       if (output instanceof Output.Tell tell) {
         tell.target().tell(tell.message());
       } else if (output instanceof Output.StartTimer start) {
-        timers.startSingleTimer(start.key(), new TimerFired(start.key()), start.delay());
+        timers.startSingle(start.key(), start.delay());
       } else if (output instanceof Output.CancelTimer cancel) {
         timers.cancel(cancel.key());
       } else if (output instanceof Output.Deliver deliver) {
         send(deliver.target(), deliver.seq(), deliver.message());
-        if (!timers.isTimerActive(REDELIVER)) {
-          timers.startTimerWithFixedDelay(
-              REDELIVER, RedeliverTick.INSTANCE, settings.redeliverInterval());
+        if (!timers.isActive(Redeliver.KEY)) {
+          timers.startWithFixedDelay(Redeliver.KEY, settings.redeliverInterval());
         }
       }
     }
@@ -595,7 +586,7 @@ public final class RecoverableEntity<M, S>
       }
     }
     if (!any) {
-      timers.cancel(REDELIVER);
+      timers.cancel(Redeliver.KEY);
     }
   }
 
@@ -689,11 +680,16 @@ public final class RecoverableEntity<M, S>
                     entityId, definition.entityType(), failed.metadata().sequenceNr(),
                     failed.getFailure()))
         .onSignal(PreRestart.instance(), state -> forgetIncarnation())
+        .onSignal(PostStop.instance(), state -> timers.cancelAll())
         .build();
   }
 
-  /** A restart after a failed write: nothing of the last incarnation is carried over. */
+  /**
+   * A restart (after a failed write, or to fall back to an older snapshot): nothing of the last
+   * incarnation is carried over; its timers start again from the recovered state.
+   */
   private void forgetIncarnation() {
+    timers.cancelAll();
     recovered = false;
     writing = false;
     inBatch = false;
@@ -755,13 +751,12 @@ public final class RecoverableEntity<M, S>
     context.getSystem().eventStream().tell(new EventStream.Publish<>(report));
     redeliver(state);
     if (state.channels().outbox().values().stream().anyMatch(o -> !o.unconfirmed().isEmpty())) {
-      timers.startTimerWithFixedDelay(
-          REDELIVER, RedeliverTick.INSTANCE, settings.redeliverInterval());
+      timers.startWithFixedDelay(Redeliver.KEY, settings.redeliverInterval());
     }
     long now = System.currentTimeMillis();
     for (Map.Entry<String, PendingTimer> t : state.timers().entrySet()) {
       Duration left = Duration.ofMillis(Math.max(0, t.getValue().dueAtMillis() - now));
-      timers.startSingleTimer(t.getKey(), new TimerFired(t.getKey()), left);
+      timers.startSingle(t.getKey(), left);
     }
     replayed = 0;
   }

@@ -15,6 +15,7 @@ import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.Behaviors;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * The group commit behaviour in front of an entity keeps the behaviour below it as a field and
  * answers {@code same}; these tests check that it still passes on what Akka's interceptors pass
  * on: each message to the latest behaviour below, {@code unhandled}, a stop with its
- * {@code PostStop}, a restart's {@code PreRestart}, and held commands as one batch.
+ * {@code PostStop}, a restart's {@code PreRestart}, and held commands as one batch; and that a
+ * restart the entity asks for makes a new incarnation, as the restart supervisor did.
  */
 class GroupCommitBehaviorTest {
   private static final ActorTestKit KIT = ActorTestKit.create("group-commit-behaviour");
@@ -64,6 +66,12 @@ class GroupCommitBehaviorTest {
    * "stop" stops, "boom" throws.
    */
   private static Behavior<Object> named(String name, int generation, ActorRef<String> probe) {
+    return named(name, generation, probe, null);
+  }
+
+  /** As above; "again" asks {@code stage} for a new incarnation. */
+  private static Behavior<Object> named(
+      String name, int generation, ActorRef<String> probe, GroupCommitBehavior stage) {
     return Behaviors.receive(Object.class)
         .onMessage(RecoverableEntity.Batch.class, b -> {
           probe.tell(name + generation + " batch " + b.messages());
@@ -74,9 +82,14 @@ class GroupCommitBehaviorTest {
         .onMessageEquals("boom", () -> {
           throw new IllegalStateException("boom");
         })
+        .onMessageEquals("again", () -> {
+          probe.tell(name + generation + " again");
+          stage.restart();
+          return named(name, generation + 1, probe, stage);
+        })
         .onMessage(Object.class, m -> {
           probe.tell(name + generation + " " + m);
-          return named(name, generation + 1, probe);
+          return named(name, generation + 1, probe, stage);
         })
         .onSignal(PostStop.class, s -> {
           probe.tell(name + generation + " PostStop");
@@ -92,8 +105,8 @@ class GroupCommitBehaviorTest {
   private static Behavior<Object> staged(
       TestGate gate, String name, ActorRef<String> probe, AtomicReference<GroupCommitBehavior> out) {
     return Behaviors.setup(ctx -> {
-      GroupCommitBehavior stage =
-          new GroupCommitBehavior(gate, 1000, 10, Behavior.start(named(name, 0, probe), ctx));
+      GroupCommitBehavior stage = new GroupCommitBehavior(ctx, 1000, 10,
+          s -> new GroupCommitBehavior.Incarnation(gate, named(name, 0, probe)));
       if (out != null) {
         out.set(stage);
       }
@@ -173,6 +186,33 @@ class GroupCommitBehaviorTest {
     probe.expectMessage("r2 PreRestart");
     actor.tell("z");
     probe.expectMessage("r0 z");
+  }
+
+  @Test
+  void aRestartTheEntityAsksForSignalsPreRestartAndMakesANewIncarnationThatGetsWhatIsHeld() {
+    TestProbe<String> probe = KIT.createTestProbe();
+    TestGate first = new TestGate();
+    TestGate second = new TestGate();
+    AtomicInteger incarnations = new AtomicInteger();
+    ActorRef<Object> actor = KIT.spawn(Behaviors.setup(ctx -> new GroupCommitBehavior(
+        ctx, 1000, 10, stage -> {
+          int n = incarnations.getAndIncrement();
+          return new GroupCommitBehavior.Incarnation(
+              n == 0 ? first : second, named("i" + n + "-", 0, probe.ref(), stage));
+        })));
+    actor.tell("x");
+    probe.expectMessage("i0-0 x");
+    first.holding.set(true);
+    actor.tell("c1"); // held: the first incarnation never gets it
+    actor.tell("again");
+    probe.expectMessage("i0-1 again");
+    probe.expectMessage("i0-2 PreRestart");
+    // The new incarnation's gate decides: not holding, so what was held comes as a batch.
+    probe.expectMessage("i1-0 batch [c1]");
+    actor.tell("c2");
+    probe.expectMessage("i1-1 c2");
+    probe.expectNoMessage(Duration.ofMillis(200));
+    assertThat(incarnations.get()).isEqualTo(2);
   }
 
   @Test
