@@ -100,6 +100,40 @@ class ActorRefCacheModuleTest {
   }
 
   /**
+   * More actors than the reading cache has slots, read back in two orders and again: each path
+   * resolves to its own actor (paths that share a slot replace each other there), and a path
+   * read again after its slot was taken by another still resolves to its own.
+   */
+  @Test
+  void everyPathResolvesToItsOwnActorWhenPathsShareSlots() {
+    ActorTestKit kit = ActorTestKit.create("ref-read-slots", RevenantConfig.load(Map.of()));
+    try {
+      List<ActorRef<String>> refs = new ArrayList<>();
+      for (int i = 0; i < 1500; i++) {
+        refs.add(kit.spawn(Behaviors.<String>empty(), "empty-" + i));
+      }
+      List<Ping> pings = new ArrayList<>();
+      for (ActorRef<String> ref : refs) {
+        pings.add(new Ping("p", ref));
+      }
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < refs.size(); i++) {
+          int k = round == 1 ? refs.size() - 1 - i : i;
+          assertThat(roundTrip(kit, pings.get(k)).replyTo()).isEqualTo(refs.get(k));
+        }
+      }
+      TestProbe<String> probe = kit.createTestProbe();
+      for (int i = 0; i < 3; i++) {
+        roundTrip(kit, new Ping("x", refs.get(i))).replyTo();
+        roundTrip(kit, new Ping("y", probe.ref())).replyTo().tell("reached " + i);
+        probe.expectMessage(Duration.ofSeconds(5), "reached " + i);
+      }
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
+  /**
    * Written paths are Akka's own, for more actors than the cache has slots (so entries are
    * overwritten), in both orders; a reference of another actor system is refused as Akka refuses
    * it, even after the first system wrote it.
