@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,13 +27,25 @@ import org.slf4j.LoggerFactory;
  * made each checkpoint's deletion several times slower; the journal now deletes tag rows itself,
  * so the key is dropped (no row is touched). On H2 they reserved numbers for {@code ordering} 32
  * at a time, each reservation a commit that writes the store to disk; they now reserve
- * {@link #H2_ORDERING_CACHE} at a time.
+ * {@link #H2_ORDERING_CACHE} at a time. On MariaDB and MySQL their persistence ids and tags had
+ * the server's default collation, under which ids that differ only in case, accents or trailing
+ * spaces are one key; those columns are converted to an exact collation (which rebuilds the
+ * tables once, and merges nothing: an exact collation only tells more keys apart).
  */
 public final class JournalSchema {
   private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
   /** Numbers H2 reserves for {@code ordering} at a time (as in the shipped DDL). */
   static final long H2_ORDERING_CACHE = 10_000;
   static final List<String> REQUIRED_TABLES = List.of("event_journal", "event_tag", "snapshot");
+  /** Columns that must compare exactly: table, column. */
+  static final List<List<String>> EXACT_COLUMNS = List.of(
+      List.of("event_journal", "persistence_id"),
+      List.of("snapshot", "persistence_id"),
+      List.of("event_tag", "tag"));
+  /** MariaDB's exact collation of utf8mb4, as in the shipped DDL. */
+  static final String MARIADB_EXACT = "utf8mb4_nopad_bin";
+  /** MySQL 8's (it has no {@value #MARIADB_EXACT}). */
+  static final String MYSQL_EXACT = "utf8mb4_0900_bin";
 
   private JournalSchema() {}
 
@@ -77,6 +90,9 @@ public final class JournalSchema {
         LOG.info("Created the journal schema on backend [{}]", settings.backend());
       }
       dropTagForeignKeys(c, settings.backend());
+      if (settings.backend().equals("mariadb")) {
+        makeKeysExact(c);
+      }
       if (settings.backend().startsWith("h2-")) {
         raiseH2OrderingCache(c);
       }
@@ -94,9 +110,13 @@ public final class JournalSchema {
    * idempotent, so a failed attempt is simply repeated, at most three times.
    */
   private static void createTables(Connection c, String backend) throws SQLException {
+    String ddl = ddl(backend);
+    if (backend.equals("mariadb") && !isMariaDb(c)) {
+      ddl = ddl.replace(MARIADB_EXACT, MYSQL_EXACT);
+    }
     for (int attempt = 1; ; attempt++) {
       try (Statement st = c.createStatement()) {
-        for (String sql : statements(ddl(backend))) {
+        for (String sql : statements(ddl)) {
           st.execute(sql);
         }
         return;
@@ -161,6 +181,103 @@ public final class JournalSchema {
     }
   }
 
+  private static boolean isMariaDb(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+      return rs.next() && rs.getString(1).contains("MariaDB");
+    }
+  }
+
+  /** A column of {@link #EXACT_COLUMNS} with its collation. */
+  record Column(String table, String column, String collation) {
+    @Override
+    public String toString() {
+      return table + "." + column + " (" + collation + ")";
+    }
+  }
+
+  /**
+   * The columns of {@link #EXACT_COLUMNS} whose collation takes strings
+   * that differ in case, accents or trailing spaces for equal, found by asking the server to
+   * compare such strings under it (so any collation a user's own schema has is judged by what
+   * it does, not by its name). A binary string type has no collation and compares bytes.
+   */
+  static List<Column> inexactColumns(Connection c) throws SQLException {
+    List<Column> inexact = new ArrayList<>();
+    for (List<String> tc : EXACT_COLUMNS) {
+      String charset;
+      String collation;
+      try (PreparedStatement ps = c.prepareStatement("SELECT CHARACTER_SET_NAME, COLLATION_NAME"
+          + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
+          + " AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
+        ps.setString(1, tc.get(0));
+        ps.setString(2, tc.get(1));
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new SQLException("table " + tc.get(0) + " has no column " + tc.get(1));
+          }
+          charset = rs.getString(1);
+          collation = rs.getString(2);
+        }
+      }
+      if (collation == null) {
+        continue;
+      }
+      if (!charset.matches("\\w+") || !collation.matches("\\w+")) {
+        throw new SQLException("unexpected character set [" + charset + "] or collation ["
+            + collation + "] of " + tc.get(0) + "." + tc.get(1));
+      }
+      String probe = "SELECT " + equal(charset, collation, "a", "A") + " OR "
+          + equal(charset, collation, "a", "a ") + " OR " + equal(charset, collation, "e", "é");
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(probe)) {
+        rs.next();
+        if (rs.getBoolean(1)) {
+          inexact.add(new Column(tc.get(0), tc.get(1), collation));
+        }
+      }
+    }
+    return inexact;
+  }
+
+  private static String equal(String charset, String collation, String a, String b) {
+    return "CONVERT(_utf8mb4'" + a + "' USING " + charset + ") COLLATE " + collation
+        + " = CONVERT(_utf8mb4'" + b + "' USING " + charset + ") COLLATE " + collation;
+  }
+
+  /** The statement that makes {@code column} compare exactly, on MariaDB or else MySQL. */
+  static String exactKeyStatement(Column column, boolean mariaDb) {
+    return "ALTER TABLE " + column.table() + " MODIFY " + column.column()
+        + " VARCHAR(255) CHARACTER SET utf8mb4 COLLATE "
+        + (mariaDb ? MARIADB_EXACT : MYSQL_EXACT) + " NOT NULL";
+  }
+
+  /**
+   * Converts the persistence id and tag columns of a schema made by an earlier Revenant (the
+   * server's default collation, usually case- and accent-insensitive and padding) to the exact
+   * collation. Each conversion rebuilds its table once; a second start finds nothing to do.
+   */
+  private static void makeKeysExact(Connection c) throws SQLException {
+    List<Column> inexact = inexactColumns(c);
+    if (inexact.isEmpty()) {
+      return;
+    }
+    LOG.warn("The journal's columns {} take persistence ids or tags that differ only in case,"
+        + " accents or trailing spaces for the same (schema of an earlier Revenant): such"
+        + " entities would share one log. Converting them to an exact collation; this rebuilds"
+        + " the tables once", inexact);
+    boolean mariaDb = isMariaDb(c);
+    try (Statement st = c.createStatement()) {
+      for (Column column : inexact) {
+        st.execute(exactKeyStatement(column, mariaDb));
+      }
+    }
+    List<Column> still = inexactColumns(c);
+    if (!still.isEmpty()) {
+      throw new SQLException("the columns " + still + " still compare inexactly after"
+          + " conversion");
+    }
+    LOG.info("The journal's persistence ids and tags now compare exactly");
+  }
+
   /** The numbers H2 reserves for {@code ordering} at a time, as its catalogue says. */
   static long h2OrderingCache(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
@@ -191,7 +308,8 @@ public final class JournalSchema {
         + " earlier Revenant): each reservation is a commit of its own", H2_ORDERING_CACHE, cache);
   }
 
-  static List<String> statements(String ddl) {
+  /** The statements of a DDL script, without its comments. */
+  public static List<String> statements(String ddl) {
     StringBuilder withoutComments = new StringBuilder();
     for (String line : ddl.split("\n")) {
       if (!line.strip().startsWith("--")) {

@@ -523,13 +523,18 @@ public class RevenantJournalDao extends DefaultJournalDao {
       st.setFetchSize((int) Math.min(limit, 10_000));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
+          String pid = rs.getString(3);
+          long seq = rs.getLong(4);
+          if (!persistenceId.equals(pid)) {
+            throw otherEntitysEntry(persistenceId, pid, seq);
+          }
           int metaSerId = rs.getInt(12);
           Option<Object> metaSerIdOption = rs.wasNull() ? Option.empty() : Option.apply(metaSerId);
           out.add(new JournalAkkaSerializationRow(
               rs.getLong(1),
               rs.getBoolean(2),
-              rs.getString(3),
-              rs.getLong(4),
+              pid,
+              seq,
               rs.getString(5),
               rs.getLong(6),
               rs.getString(7),
@@ -543,6 +548,22 @@ public class RevenantJournalDao extends DefaultJournalDao {
       }
     }
     return out;
+  }
+
+  /**
+   * The database answered a query for one persistence id with an entry of another: its column
+   * compares inexactly (MariaDB's default collation takes ids that differ in case, accents or
+   * trailing spaces for equal), so the two entities would share one log. Nothing is delivered.
+   */
+  static SQLException otherEntitysEntry(String asked, String found, long seq) {
+    return new SQLException("[REV-E015] The journal answered a read of persistence id [" + asked
+        + "] with entry " + seq + " of persistence id [" + found + "]: the database compares"
+        + " persistence ids without regard to case, accents or trailing spaces, so these"
+        + " entities would share one log. Convert the column to an exact collation (Revenant"
+        + " does so at start with revenant.journal.create-schema = on), e.g. on MariaDB: ALTER"
+        + " TABLE event_journal MODIFY persistence_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE"
+        + " utf8mb4_nopad_bin NOT NULL, and the same for snapshot.persistence_id and"
+        + " event_tag.tag");
   }
 
   /**

@@ -218,4 +218,78 @@ class JournalSchemaTest {
       }
     }
   }
+
+  /** A new MariaDB schema compares persistence ids and tags exactly. */
+  @Test
+  void aNewMariaDbSchemaComparesIdsAndTagsExactly() throws Exception {
+    JournalSettings s = isolated("mariadb");
+    JournalSchema.ensure(s);
+    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password())) {
+      assertThat(JournalSchema.inexactColumns(c)).isEmpty();
+    }
+  }
+
+  /**
+   * A MariaDB schema of an earlier Revenant (persistence ids and tags under the database's
+   * case- and accent-insensitive default collation) is converted at start: its rows are kept,
+   * ids that differ only in case can then be written side by side, and a second start finds
+   * nothing to convert.
+   */
+  @Test
+  void anEarlierMariaDbSchemaGetsExactIdsAndKeepsEveryRow() throws Exception {
+    JournalSettings s = isolated("mariadb");
+    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+        Statement st = c.createStatement()) {
+      st.execute("ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+      String earlier = JournalSchema.ddl("mariadb")
+          .replace(" CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin", "");
+      for (String sql : JournalSchema.statements(earlier)) {
+        st.execute(sql);
+      }
+      assertThat(JournalSchema.inexactColumns(c)).extracting(JournalSchema.Column::toString)
+          .containsExactly("event_journal.persistence_id (utf8mb4_general_ci)",
+              "snapshot.persistence_id (utf8mb4_general_ci)", "event_tag.tag (utf8mb4_general_ci)");
+      st.execute("INSERT INTO event_journal (persistence_id, sequence_number, writer,"
+          + " write_timestamp, adapter_manifest, event_payload, event_ser_id, event_ser_manifest)"
+          + " VALUES ('p|alice', 1, 'w', 0, '', x'01', 1, 'm'), ('p|alice', 2, 'w', 0, '', x'02',"
+          + " 1, 'm')");
+      st.execute("INSERT INTO event_tag SELECT ordering, 't' FROM event_journal");
+      st.execute("INSERT INTO snapshot (persistence_id, sequence_number, created,"
+          + " snapshot_ser_id, snapshot_ser_manifest, snapshot_payload) VALUES ('p|alice', 2, 0,"
+          + " 1, 'm', x'03')");
+      assertThatThrownBy(() -> st.execute("INSERT INTO event_journal (persistence_id,"
+          + " sequence_number, writer, write_timestamp, adapter_manifest, event_payload,"
+          + " event_ser_id, event_ser_manifest) VALUES ('p|Alice', 1, 'w', 0, '', x'01', 1, 'm')"))
+          .as("the earlier schema takes p|Alice for p|alice").hasMessageContaining("Duplicate");
+    }
+    JournalSchema.ensure(s);
+    JournalSchema.ensure(s); // nothing left to convert: a second start changes nothing
+    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+        Statement st = c.createStatement()) {
+      assertThat(JournalSchema.inexactColumns(c)).isEmpty();
+      st.execute("INSERT INTO event_journal (persistence_id, sequence_number, writer,"
+          + " write_timestamp, adapter_manifest, event_payload, event_ser_id, event_ser_manifest)"
+          + " VALUES ('p|Alice', 1, 'w', 0, '', x'09', 1, 'm'), ('p|alice ', 1, 'w', 0, '',"
+          + " x'09', 1, 'm')");
+      try (ResultSet rs = st.executeQuery("SELECT sequence_number, HEX(event_payload) FROM"
+          + " event_journal WHERE persistence_id = 'p|alice' ORDER BY sequence_number")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(2)).isEqualTo("01");
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(2)).isEqualTo("02");
+        assertThat(rs.next()).isFalse();
+      }
+      for (String table : List.of("event_tag", "snapshot")) {
+        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+          rs.next();
+          assertThat(rs.getLong(1)).as(table).isEqualTo(table.equals("event_tag") ? 2 : 1);
+        }
+      }
+      try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM snapshot WHERE persistence_id"
+          + " = 'p|ALICE'")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isZero();
+      }
+    }
+  }
 }
