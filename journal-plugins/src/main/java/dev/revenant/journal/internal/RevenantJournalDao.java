@@ -523,27 +523,28 @@ public class RevenantJournalDao extends DefaultJournalDao {
       st.setFetchSize((int) Math.min(limit, 10_000));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
+          // Read in column order: MariaDB's driver walks a text row from its start again for a
+          // column before the last one read.
+          long ordering = rs.getLong(1);
+          boolean deleted = rs.getBoolean(2);
           String pid = rs.getString(3);
           long seq = rs.getLong(4);
           if (!persistenceId.equals(pid)) {
             throw otherEntitysEntry(persistenceId, pid, seq);
           }
+          String writer = rs.getString(5);
+          long writeTimestamp = rs.getLong(6);
+          String adapterManifest = rs.getString(7);
+          byte[] payload = rs.getBytes(8);
+          int serId = rs.getInt(9);
+          String serManifest = rs.getString(10);
+          byte[] metaPayload = rs.getBytes(11);
           int metaSerId = rs.getInt(12);
           Option<Object> metaSerIdOption = rs.wasNull() ? Option.empty() : Option.apply(metaSerId);
-          out.add(new JournalAkkaSerializationRow(
-              rs.getLong(1),
-              rs.getBoolean(2),
-              pid,
-              seq,
-              rs.getString(5),
-              rs.getLong(6),
-              rs.getString(7),
-              rs.getBytes(8),
-              rs.getInt(9),
-              rs.getString(10),
-              Option.apply(rs.getBytes(11)),
-              metaSerIdOption,
-              Option.apply(rs.getString(13))));
+          String metaSerManifest = rs.getString(13);
+          out.add(new JournalAkkaSerializationRow(ordering, deleted, pid, seq, writer,
+              writeTimestamp, adapterManifest, payload, serId, serManifest,
+              Option.apply(metaPayload), metaSerIdOption, Option.apply(metaSerManifest)));
         }
       }
     }
