@@ -20,6 +20,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import scala.Option;
 import scala.Tuple2;
 import scala.concurrent.ExecutionContext;
@@ -42,10 +43,10 @@ import slick.jdbc.SimpleJdbcAction;
  *
  * <p>A replay page is the plugin's query ({@code WHERE persistence_id = ? AND deleted = false AND
  * sequence_number BETWEEN ? AND ? LIMIT n}, the same rows in the same order, decoded by the
- * plugin's own {@code AkkaSerialization.fromRow}) with two differences. It is ordered by {@code
- * (persistence_id, sequence_number)}, the order of that key's index: H2 reads and sorts every
- * remaining row of the entity for each page when ordered by the sequence number alone, so a long
- * log replayed in quadratic time. And it is read into one list on one pooled connection instead
+ * plugin's own {@code AkkaSerialization.fromRow}) with two differences. It is ordered so that
+ * each database reads it straight from the key's index ({@link #keyOrder}): ordered otherwise,
+ * H2 and MariaDB read and sort every remaining row of the entity for each page, so a long log
+ * replayed in quadratic time. And it is read into one list on one pooled connection instead
  * of through a Slick stream per page: replaying 100,000 messages in pages of 2000 went from 87k
  * to 202k msg/s on PostgreSQL and from 88k to 205k msg/s on MariaDB (src-test/bin/bench, W3).
  *
@@ -100,8 +101,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
         : q(t.tableName());
     String pid = q(columns.persistenceId());
     String seq = q(columns.sequenceNumber());
-    this.highestUpToSql = "SELECT " + seq + " FROM " + table + " WHERE " + pid + " = ? AND "
-        + seq + " <= ? ORDER BY " + pid + " DESC, " + seq + " DESC LIMIT 1";
+    boolean mysql = profile instanceof MySQLProfile;
+    this.highestUpToSql = highestUpToSql(this::q, table, columns, mysql);
     this.markSql = "UPDATE " + table + " SET " + q(columns.deleted()) + " = TRUE WHERE " + pid
         + " = ? AND " + seq + " = ?";
     this.deleteBelowSql = "DELETE FROM " + table + " WHERE " + pid + " = ? AND " + seq + " < ?";
@@ -123,16 +124,8 @@ public class RevenantJournalDao extends DefaultJournalDao {
     this.serialization = serialization;
     this.decodeExecutor = ec instanceof java.util.concurrent.Executor e ? e : ec::execute;
     this.decodeParallelism = decodeParallelism(mat.system().settings().config());
-    // Ordered as the (persistence_id, sequence_number) key's index (the same rows, as the entity
-    // is fixed): H2 only then reads a page straight from the index and stops after LIMIT rows.
-    EventJournalTableColumnNames c = columns;
-    this.pageSql = "SELECT " + String.join(", ", q(c.ordering()), q(c.deleted()), pid, seq,
-            q(c.writer()), q(c.writeTimestamp()), q(c.adapterManifest()), q(c.eventPayload()),
-            q(c.eventSerId()), q(c.eventSerManifest()), q(c.metaPayload()), q(c.metaSerId()),
-            q(c.metaSerManifest()))
-        + " FROM " + table + " WHERE " + pid + " = ? AND " + q(c.deleted()) + " = FALSE AND "
-        + seq + " >= ? AND " + seq + " <= ? ORDER BY " + pid + ", " + seq + " LIMIT ?";
-    this.insertSql = insertSql(c);
+    this.pageSql = pageSql(this::q, table, columns, mysql);
+    this.insertSql = insertSql(columns);
     this.writes = new WriteQueue<>(this::writeRows, journalConfig.daoConfig().batchSize(),
         journalConfig.daoConfig().parallelism(), journalConfig.daoConfig().bufferSize(),
         "bufferSize of the journal plugin, revenant.journal.max-writing-entities", ec);
@@ -159,6 +152,42 @@ public class RevenantJournalDao extends DefaultJournalDao {
   }
 
   /** A quoted identifier, as the shipped DDL of this database spells it. */
+  /**
+   * The order of a query for one entity's entries by sequence number, {@code dir} "" or " DESC".
+   * The rows are the same either way (the persistence id is fixed), but not the work: H2 reads a
+   * page straight from the (persistence_id, sequence_number) key's index only when ordered by
+   * the whole key (by the sequence number alone it read and sorted every remaining row of the
+   * entity for each page), and MariaDB, when the connection's collation is not the persistence
+   * id column's (the driver's utf8mb4_general_ci against the column's utf8mb4_nopad_bin), does
+   * the same unless ordered by the sequence number alone.
+   */
+  static String keyOrder(UnaryOperator<String> q, EventJournalTableColumnNames c, boolean mysql,
+      String dir) {
+    String seq = q.apply(c.sequenceNumber()) + dir;
+    return mysql ? seq : q.apply(c.persistenceId()) + dir + ", " + seq;
+  }
+
+  /** The highest sequence number of an entity up to a bound (parameters: id, bound). */
+  static String highestUpToSql(UnaryOperator<String> q, String table,
+      EventJournalTableColumnNames c, boolean mysql) {
+    return "SELECT " + q.apply(c.sequenceNumber()) + " FROM " + table + " WHERE "
+        + q.apply(c.persistenceId()) + " = ? AND " + q.apply(c.sequenceNumber()) + " <= ? ORDER BY "
+        + keyOrder(q, c, mysql, " DESC") + " LIMIT 1";
+  }
+
+  /** A replay page (parameters: id, from, to, limit), every column in the table's order. */
+  static String pageSql(UnaryOperator<String> q, String table, EventJournalTableColumnNames c,
+      boolean mysql) {
+    return "SELECT " + String.join(", ", q.apply(c.ordering()), q.apply(c.deleted()),
+            q.apply(c.persistenceId()), q.apply(c.sequenceNumber()), q.apply(c.writer()),
+            q.apply(c.writeTimestamp()), q.apply(c.adapterManifest()), q.apply(c.eventPayload()),
+            q.apply(c.eventSerId()), q.apply(c.eventSerManifest()), q.apply(c.metaPayload()),
+            q.apply(c.metaSerId()), q.apply(c.metaSerManifest()))
+        + " FROM " + table + " WHERE " + q.apply(c.persistenceId()) + " = ? AND "
+        + q.apply(c.deleted()) + " = FALSE AND " + q.apply(c.sequenceNumber()) + " >= ? AND "
+        + q.apply(c.sequenceNumber()) + " <= ? ORDER BY " + keyOrder(q, c, mysql, "") + " LIMIT ?";
+  }
+
   protected final String q(String identifier) {
     return quote + identifier.replace(quote, quote + quote) + quote;
   }
