@@ -590,10 +590,10 @@ public class RevenantJournalDao extends DefaultJournalDao {
         + "] with entry " + seq + " of persistence id [" + found + "]: the database compares"
         + " persistence ids without regard to case, accents or trailing spaces, so these"
         + " entities would share one log. Convert the column to an exact collation (Revenant"
-        + " does so at start with revenant.journal.create-schema = on), e.g. on MariaDB: ALTER"
-        + " TABLE event_journal MODIFY persistence_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE"
-        + " utf8mb4_nopad_bin NOT NULL, and the same for snapshot.persistence_id and"
-        + " event_tag.tag");
+        + " does so at start with revenant.journal.create-schema = on), on MariaDB: "
+        + JournalSchema.exactKeyStatement(
+            new JournalSchema.Column("event_journal", "persistence_id", null), true)
+        + ", and the same for snapshot.persistence_id and event_tag.tag");
   }
 
   /**
