@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -109,30 +108,20 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
-    boolean quick = false;
-    List<String> backendNames = List.of("h2-file");
-    List<String> only = null;
-    Integer reps = null;
-    Path out = Path.of("src-test/bench-results");
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--quick" -> quick = true;
-        case "--full" -> quick = false;
-        case "--backend" -> backendNames = Arrays.asList(args[++i].split(","));
-        case "--only" -> only = Arrays.asList(args[++i].toLowerCase(Locale.ROOT).split(","));
-        case "--reps" -> reps = Integer.parseInt(args[++i]);
-        case "--out" -> out = Path.of(args[++i]);
-        case "--postgres-url" -> options.put("postgres-url", args[++i]);
-        case "--mariadb-url" -> options.put("mariadb-url", args[++i]);
-        default -> {
-          System.err.println("unknown argument [" + args[i] + "]; usage: bench [--quick]"
-              + " [--backend h2-file,postgres,mariadb] [--only w1,w2,w3,w4,w5,w6] [--reps N]"
-              + " [--out DIR] [--postgres-url URL] [--mariadb-url URL]");
-          System.exit(2);
-        }
-      }
+    BenchOptions opts;
+    try {
+      opts = BenchOptions.parse(args);
+    } catch (BenchOptions.UsageException e) {
+      System.err.println("bench: " + e.getMessage() + "\n" + BenchOptions.USAGE);
+      System.exit(2);
+      return;
     }
+    boolean quick = opts.quick();
+    List<String> backendNames = opts.backends();
+    Integer reps = opts.reps();
+    Path out = opts.out();
+    Map<String, String> options = opts.urls();
+    List<String> only = opts.only();
     if (only == null) {
       // W6 starts clusters of JVMs and takes minutes per profile: the full run only.
       only = new ArrayList<>(PER_BACKEND);
@@ -140,22 +129,13 @@ public final class Bench {
         only.add("w6");
       }
     }
-    for (String w : only) {
-      if (!PER_BACKEND.contains(w) && !w.equals("w6")) {
-        throw new IllegalArgumentException("--only: unknown workload [" + w + "]; possible"
-            + " values: w1, w2, w3, w4, w5, w6");
-      }
-    }
     Sizes sizes = quick ? QUICK : FULL;
     if (reps != null) {
-      if (reps < 1) {
-        throw new IllegalArgumentException("--reps must be at least 1");
-      }
       sizes = sizes.withReps(reps);
     }
     List<Backend> backends = new ArrayList<>();
     for (String n : backendNames) {
-      backends.add(Backend.named(n.trim(), options));
+      backends.add(Backend.named(n, options));
     }
     Path scratch = Files.createTempDirectory("revenant-bench-");
     // Also when the JVM exits early (akka.jvm-exit-on-fatal-error): leave no journals behind.
