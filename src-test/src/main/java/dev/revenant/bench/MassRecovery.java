@@ -76,7 +76,7 @@ final class MassRecovery {
                     try (Connection c = s.connect()) {
                       for (int i = 0; i < entities; i++) {
                         RawJdbc.Read read = jdbc.select(c,
-                            kind.entityType() + "|" + prefix + i, 1, FETCH_SIZE, null);
+                            kind.entityType() + "|" + prefix + i, 1, FETCH_SIZE, b.replayOrder(), null);
                         rows += read.rows();
                         nanos += read.nanos();
                       }
@@ -100,6 +100,7 @@ final class MassRecovery {
     results.notes.add(b.name() + " W4: the clock starts when the driver spawns the entities and"
         + " stops at the last answer; recoveries run at most "
         + "akka.persistence.max-concurrent-recoveries at a time (Akka's default, 50); raw"
-        + " SELECTs with fetch size " + FETCH_SIZE + ", one query per entity");
+        + " SELECTs with fetch size " + FETCH_SIZE + ", one query per entity, ORDER BY "
+        + b.replayOrder() + " (the order the journal replays in on this database)");
   }
 }
