@@ -80,6 +80,11 @@ public final class BankRoutes extends AllDirectives {
   static final String IDEMPOTENCY_KEY = "idempotency-key";
   /** What an Idempotency-Key may be: 1-255 printable ASCII characters (a UUID, typically). */
   private static final Pattern KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
+  /**
+   * How long a read (GET of a balance) waits for its answer before it is sent again, within the
+   * request's whole ask timeout; see {@link #readAccount}.
+   */
+  static final Duration READ_RESEND_AFTER = Duration.ofSeconds(2);
 
   private final ActorSystem<?> system;
   private final AccountGateway gateway;
@@ -177,7 +182,7 @@ public final class BankRoutes extends AllDirectives {
     if (parts.length == 1 && get) {
       String id = parts[0];
       return validId(id)
-          ? askAccount(id, AccountMsg.GetBalance::new, r -> toResponse(id, r), null)
+          ? readAccount(id, r -> toResponse(id, r))
           : done(badId(id));
     }
     if (parts.length == 2 && post && (parts[1].equals("deposit") || parts[1].equals("withdraw"))) {
@@ -387,6 +392,41 @@ public final class BankRoutes extends AllDirectives {
         toResponse,
         "; the operation may or may not have taken effect"
             + (timeoutHint == null ? "" : timeoutHint));
+  }
+
+  /**
+   * Asks account {@code id} for its balance, sending the request again every {@link
+   * #READ_RESEND_AFTER} without an answer, until {@code askTimeout} has passed. Cluster sharding
+   * delivers at most once: a message that reaches a node while the account's shard is handed
+   * off to another (a rebalance, e.g. when a node joins) is dropped, and an ask would wait the
+   * whole timeout for it. A read has no effect, so sending it again is safe; deposits and
+   * withdrawals are not sent again (without an Idempotency-Key a second one would be applied;
+   * with one, the client repeats the request, as the 503 says).
+   */
+  private CompletionStage<HttpResponse> readAccount(
+      String id, Function<AccountReply, HttpResponse> toResponse) {
+    return ask("account [" + id + "]",
+        () -> resending(id, AccountMsg.GetBalance::new, System.nanoTime() + askTimeout.toNanos()),
+        toResponse,
+        "; the operation may or may not have taken effect");
+  }
+
+  /** One attempt of {@link #readAccount}, and the next one if it timed out before the deadline. */
+  private CompletionStage<AccountReply> resending(
+      String id, Function<ActorRef<AccountReply>, AccountMsg> message, long deadline) {
+    long left = deadline - System.nanoTime();
+    Duration attempt = Duration.ofNanos(Math.max(1, Math.min(left, READ_RESEND_AFTER.toNanos())));
+    return gateway.ask(id, message, attempt).handleAsync((reply, failure) -> {
+      if (failure == null) {
+        return CompletableFuture.completedFuture(reply);
+      }
+      if (unwrap(failure) instanceof TimeoutException && deadline - System.nanoTime() > 0) {
+        LOG.debug("account [{}] did not answer a read within {} ms; sending it again", id,
+            attempt.toMillis());
+        return resending(id, message, deadline);
+      }
+      return CompletableFuture.<AccountReply>failedFuture(unwrap(failure));
+    }, executor).thenComposeAsync(Function.identity(), executor);
   }
 
   private CompletionStage<HttpResponse> askTransfer(
