@@ -152,16 +152,15 @@ class ClusterRejoinTest extends AbstractClusterTest {
     String path = "/accounts/" + account + "/deposit";
     String body = "{\"amount\":" + amount + "}";
     long deadline = System.nanoTime() + BOUND.toNanos();
-    HttpResponse<String> r = cluster.client(via).exchange("POST", path, body, REQUEST_TIMEOUT,
-        "Idempotency-Key", key);
-    int attempts = 1;
-    while (r.statusCode() == 503 && System.nanoTime() < deadline) {
-      log("deposit into %s via %s answered 503 (%s); repeating it with its key", account, via,
-          r.body());
+    int attempts = 0;
+    HttpResponse<String> r;
+    do {
+      if (attempts++ > 0) {
+        log("deposit into %s via %s answered 503; repeating it with its key", account, via);
+      }
       r = cluster.client(via).exchange("POST", path, body, REQUEST_TIMEOUT, "Idempotency-Key",
           key);
-      attempts++;
-    }
+    } while (r.statusCode() == 503 && System.nanoTime() < deadline);
     HttpResponse<String> last = r;
     int tries = attempts;
     assertThat(r.statusCode()).as(() -> String.format("deposit into %s via %s after %d attempts:"
